@@ -1,0 +1,121 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from mentoring import models
+
+
+@admin.register(models.Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "region"]
+    search_fields = ["name", "region"]
+
+
+@admin.register(models.Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "kind", "municipality", "head_name"]
+    list_filter = ["kind", "municipality"]
+    search_fields = ["short_name", "name"]
+    list_select_related = ["municipality"]
+
+
+@admin.register(models.SchoolYear)
+class SchoolYearAdmin(admin.ModelAdmin):
+    list_display = ["title", "starts_on", "ends_on"]
+
+
+class CatalogueAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+
+
+class RoleVariantInline(admin.TabularInline):
+    model = models.RoleVariant
+    extra = 0
+    fields = ["name", "code", "order", "is_active"]
+
+
+class SubprogrammeInline(admin.StackedInline):
+    model = models.Subprogramme
+    extra = 0
+    fields = ["name", "code", "audience", "goal", "order"]
+
+
+@admin.register(models.MentoringForm)
+class MentoringFormAdmin(CatalogueAdmin):
+    list_display = ["name", "mentee_audience", "is_social_risk", "order", "is_active"]
+    list_filter = ["mentee_audience", "is_social_risk", "is_active"]
+    inlines = [RoleVariantInline, SubprogrammeInline]
+
+
+@admin.register(models.RoleVariant)
+class RoleVariantAdmin(CatalogueAdmin):
+    list_display = ["name", "form", "order", "is_active"]
+    list_filter = ["form", "is_active"]
+    list_select_related = ["form"]
+
+
+@admin.register(models.Subprogramme)
+class SubprogrammeAdmin(CatalogueAdmin):
+    list_display = ["name", "form", "audience", "order", "is_active"]
+    list_filter = ["form", "is_active"]
+    list_select_related = ["form"]
+
+
+@admin.register(models.MentoringWay)
+class MentoringWayAdmin(CatalogueAdmin):
+    pass
+
+
+@admin.register(models.MeetingType)
+class MeetingTypeAdmin(CatalogueAdmin):
+    list_display = ["name", "code", "is_general", "order", "is_active"]
+
+
+@admin.register(models.ProgrammeStage)
+class ProgrammeStageAdmin(CatalogueAdmin):
+    list_display = ["number", "name", "is_active"]
+    list_editable = ["is_active"]
+
+
+@admin.register(models.MenteeCategory)
+class MenteeCategoryAdmin(CatalogueAdmin):
+    list_display = ["name", "audience", "is_sensitive", "order", "is_active"]
+    list_filter = ["audience", "is_sensitive", "is_active"]
+
+
+@admin.register(models.MentorCategory)
+class MentorCategoryAdmin(CatalogueAdmin):
+    list_display = ["name", "contour", "order", "is_active"]
+    list_filter = ["contour", "is_active"]
+
+
+@admin.register(models.RequestArea)
+class RequestAreaAdmin(CatalogueAdmin):
+    pass
+
+
+@admin.register(models.Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "organisation",
+        "starts_on",
+        "ends_on",
+        "approval_order_number",
+        "approval_order_date",
+    ]
+    list_filter = ["organisation", "forms"]
+    search_fields = ["title"]
+    list_select_related = ["organisation"]
+    filter_horizontal = ["forms", "curators"]
+    date_hierarchy = "starts_on"
+    fieldsets = [
+        (None, {"fields": ["organisation", "title", "goal", ("starts_on", "ends_on")]}),
+        (
+            _("Approval"),
+            {"fields": ["approved_by", ("approval_order_number", "approval_order_date")]},
+        ),
+        (None, {"fields": ["forms", "curators", "stale_after_days"]}),
+    ]

@@ -1,0 +1,354 @@
+"""Organisations, programmes and the reference catalogues of the target model.
+
+Catalogues (forms, role variants, ways, meeting types, stages, categories) are rows
+loaded from `fixtures/catalogues.json`, so a school can extend them in the admin.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogueManager(models.Manager):
+    """Catalogue rows are addressed by their stable `code` in fixtures."""
+
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class CatalogueItem(models.Model):
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = CatalogueManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    region = models.CharField(_("region"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(memberships__user=user).distinct()
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        SCHOOL = "school", _("general education school")
+        COLLEGE = "college", _("college (vocational education)")
+        KINDERGARTEN = "kindergarten", _("kindergarten (preschool)")
+        ADDITIONAL = "additional", _("additional education organisation")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+    )
+    name = models.CharField(_("full name"), max_length=500)
+    short_name = models.CharField(_("short name"), max_length=255)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    head_name = models.CharField(_("head (full name)"), max_length=255, blank=True)
+    head_title = models.CharField(
+        _("head's position"), max_length=255, blank=True, default="Директор"
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "short_name"],
+                name="organisation_unique_short_name",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+
+class SchoolYear(models.Model):
+    """1 September – 31 August; pairs, measurements and indicators report per year."""
+
+    title = models.CharField(_("title"), max_length=20, unique=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        verbose_name = _("school year")
+        verbose_name_plural = _("school years")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="school_year_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @staticmethod
+    def bounds_for(day: date) -> tuple[date, date]:
+        start_year = day.year if day.month >= 9 else day.year - 1
+        return date(start_year, 9, 1), date(start_year + 1, 8, 31)
+
+    @classmethod
+    def for_date(cls, day: date) -> "SchoolYear":
+        starts_on, ends_on = cls.bounds_for(day)
+        year, _created = cls.objects.get_or_create(
+            starts_on=starts_on,
+            defaults={
+                "title": f"{starts_on.year}/{ends_on.year}",
+                "ends_on": ends_on,
+            },
+        )
+        return year
+
+
+# --- Catalogues -----------------------------------------------------------
+
+
+class MentoringForm(CatalogueItem):
+    """«Форма наставничества»: ученик – ученик, учитель – учитель, …"""
+
+    class Audience(models.TextChoices):
+        PUPILS = "pupils", _("pupils and students")
+        TEACHERS = "teachers", _("teachers")
+
+    mentor_description = models.TextField(_("who mentors"), blank=True)
+    mentee_description = models.TextField(_("who is mentored"), blank=True)
+    goal = models.TextField(_("goal"), blank=True)
+    mentee_audience = models.CharField(
+        _("mentees are"), max_length=20, choices=Audience.choices
+    )
+    is_social_risk = models.BooleanField(
+        _("confidential social-risk form"),
+        default=False,
+        help_text=_(
+            "Pairs of this form hold data that only the curator, social pedagogue, "
+            "psychologist, head and the pair's mentor may see."
+        ),
+    )
+
+    class Meta(CatalogueItem.Meta):
+        verbose_name = _("form of mentoring")
+        verbose_name_plural = _("forms of mentoring")
+
+
+class RoleVariant(CatalogueItem):
+    """«Вариант ролевой модели» of a form: успевающий – неуспевающий, …"""
+
+    form = models.ForeignKey(
+        MentoringForm,
+        verbose_name=_("form of mentoring"),
+        on_delete=models.PROTECT,
+        related_name="role_variants",
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta(CatalogueItem.Meta):
+        verbose_name = _("role variant")
+        verbose_name_plural = _("role variants")
+        ordering = ["form__order", "order", "name"]
+
+
+class Subprogramme(CatalogueItem):
+    """Subprogrammes of seed 000 («Успеваемость на 100», «Поделись опытом», …)."""
+
+    form = models.ForeignKey(
+        MentoringForm,
+        verbose_name=_("form of mentoring"),
+        on_delete=models.PROTECT,
+        related_name="subprogrammes",
+    )
+    audience = models.CharField(_("audience"), max_length=255, blank=True)
+    goal = models.TextField(_("goal"), blank=True)
+    tasks = models.TextField(_("tasks"), blank=True)
+    mentor_traits = models.TextField(_("mentor's characteristics"), blank=True)
+    mentee_traits = models.TextField(_("mentee's characteristics"), blank=True)
+
+    class Meta(CatalogueItem.Meta):
+        verbose_name = _("subprogramme")
+        verbose_name_plural = _("subprogrammes")
+
+
+class MentoringWay(CatalogueItem):
+    """«Вид наставничества»: традиционная, групповая, виртуальная, …"""
+
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta(CatalogueItem.Meta):
+        verbose_name = _("way of mentoring")
+        verbose_name_plural = _("ways of mentoring")
+
+
+class MeetingType(CatalogueItem):
+    """Встреча-знакомство, пробная, планирование, регулярная, итоговая, общая."""
+
+    description = models.TextField(_("description"), blank=True)
+    is_general = models.BooleanField(
+        _("general meeting of the programme"),
+        default=False,
+        help_text=_("Held for all mentors and mentees before pairs are formed."),
+    )
+
+    class Meta(CatalogueItem.Meta):
+        verbose_name = _("meeting type")
+        verbose_name_plural = _("meeting types")
+
+
+class ProgrammeStage(CatalogueItem):
+    """The 7 stages of a mentoring programme; the roadmap is grouped by them."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta(CatalogueItem.Meta):
+        verbose_name = _("programme stage")
+        verbose_name_plural = _("programme stages")
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class MenteeCategory(CatalogueItem):
+    """«Основание включения» in the mentee base."""
+
+    audience = models.CharField(
+        _("applies to"), max_length=20, choices=MentoringForm.Audience.choices
+    )
+    is_sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_("Shown only to those who may see social-risk data."),
+    )
+
+    class Meta(CatalogueItem.Meta):
+        verbose_name = _("mentee category")
+        verbose_name_plural = _("mentee categories")
+
+
+class MentorCategory(CatalogueItem):
+    """Who a mentor is: a pupil, a teacher, a graduate, an employee, a veteran, …"""
+
+    class Contour(models.TextChoices):
+        INTERNAL = "internal", _("internal")
+        EXTERNAL = "external", _("external")
+
+    contour = models.CharField(_("contour"), max_length=20, choices=Contour.choices)
+
+    class Meta(CatalogueItem.Meta):
+        verbose_name = _("mentor category")
+        verbose_name_plural = _("mentor categories")
+
+
+class RequestArea(CatalogueItem):
+    """Area of a mentee's request («сфера взаимодействия» of seed 000)."""
+
+    class Meta(CatalogueItem.Meta):
+        verbose_name = _("request area")
+        verbose_name_plural = _("request areas")
+
+
+# --- Programmes -------------------------------------------------------------
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+    def current(self, on: date | None = None):
+        on = on or date.today()
+        return self.filter(starts_on__lte=on, ends_on__gte=on)
+
+
+class Programme(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
+    )
+    title = models.CharField(_("title"), max_length=500)
+    goal = models.TextField(_("goal"), blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    approved_by = models.CharField(
+        _("approved by"), max_length=255, blank=True, help_text=_("e.g. Director")
+    )
+    approval_order_number = models.CharField(
+        _("approval order No."), max_length=50, blank=True
+    )
+    approval_order_date = models.DateField(
+        _("approval order date"), null=True, blank=True
+    )
+    forms = models.ManyToManyField(
+        MentoringForm,
+        verbose_name=_("forms of mentoring it runs"),
+        related_name="programmes",
+    )
+    curators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("curators"),
+        related_name="curated_programmes",
+        blank=True,
+    )
+    stale_after_days = models.PositiveSmallIntegerField(
+        _("remind when a pair has no meeting for (days)"), default=14
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mentoring programme")
+        verbose_name_plural = _("mentoring programmes")
+        ordering = ["-starts_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="programme_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(stale_after_days__gte=1),
+                name="programme_stale_days_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from mentoring import views
+from people import views as people_views
+
+admin.site.site_header = _("Mentoring school: administration")
+admin.site.site_title = _("Mentoring school")
+admin.site.index_title = _("Back office")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "organisation/switch/",
+        people_views.switch_organisation,
+        name="switch-organisation",
+    ),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

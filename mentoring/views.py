@@ -1,0 +1,246 @@
+"""Home pages per role and the organisation switcher.
+
+This app sits at the bottom of the dependency order, so it reads pairs, mentees and
+mentors through reverse relations of its own models and the user, never by importing
+the higher apps.
+"""
+
+from datetime import date
+
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from mentoring.models import MeetingType, MentoringForm, Organisation, Programme
+
+OPEN_STATUSES = ("formed", "active")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    access = request.access
+    role = access.main_role
+    context = {"role": role, "today": date.today()}
+    if role in {"head", "deputy", "curator", "form_lead"}:
+        context |= management_summary(access.organisation, access)
+        template = "mentoring/home_management.html"
+    elif role in {"social_pedagogue", "psychologist"}:
+        context |= management_summary(access.organisation, access)
+        template = "mentoring/home_specialist.html"
+    elif role == "class_teacher":
+        context |= class_teacher_summary(access)
+        template = "mentoring/home_class_teacher.html"
+    elif role == "mentor":
+        context |= mentor_summary(request.user, access.organisation)
+        template = "mentoring/home_mentor.html"
+    elif role == "mentee":
+        context |= mentee_summary(request.user)
+        template = "mentoring/home_mentee.html"
+    elif role == "municipal_coordinator" or request.user.is_superuser:
+        context |= municipality_summary(access, request.user)
+        template = "mentoring/home_coordinator.html"
+    else:
+        template = "mentoring/home_empty.html"
+    return render(request, template, context)
+
+
+def forms_in_charge(access) -> list[int] | None:
+    """A person in charge of forms sees only those forms; None means all forms."""
+    if access.has("head", "deputy", "curator", "social_pedagogue", "psychologist"):
+        return None
+    membership = access.membership("form_lead")
+    if membership is None:
+        return None
+    return list(membership.forms.values_list("pk", flat=True))
+
+
+def management_summary(organisation: Organisation, access) -> dict:
+    today = date.today()
+    form_ids = forms_in_charge(access)
+    pair_filter = Q(pairs__programme__organisation=organisation)
+    if form_ids is not None:
+        pair_filter &= Q(pairs__form__in=form_ids)
+    participants = organisation.participants.all()
+    mentees = participants.filter(mentee_profile__isnull=False)
+    mentee_counts = mentees.aggregate(
+        total=Count("pk"),
+        waiting=Count("pk", filter=Q(mentee_profile__status="waiting")),
+        in_pair=Count("pk", filter=Q(mentee_profile__status="in_pair")),
+        no_consent=Count(
+            "pk",
+            filter=~Q(
+                pk__in=organisation.participants.filter(
+                    Q(consents__scope="processing"),
+                    Q(consents__given_on__lte=today),
+                    Q(consents__revoked_on__isnull=True) | Q(consents__revoked_on__gt=today),
+                ).values("pk")
+            ),
+        ),
+    )
+    mentor_counts = participants.filter(mentor_profile__isnull=False).aggregate(
+        total=Count("pk"),
+        ready=Count("pk", filter=Q(mentor_profile__status="ready")),
+        in_pair=Count("pk", filter=Q(mentor_profile__status="in_pair")),
+        selecting=Count(
+            "pk",
+            filter=Q(
+                mentor_profile__status__in=[
+                    "candidate",
+                    "questionnaire",
+                    "interview",
+                    "trained",
+                ]
+            ),
+        ),
+    )
+    forms = (
+        MentoringForm.objects.filter(pair_filter)
+        .annotate(
+            active=Count("pairs", filter=Q(pairs__status="active")),
+            formed=Count("pairs", filter=Q(pairs__status="formed")),
+            completed=Count("pairs", filter=Q(pairs__status="completed")),
+            terminated=Count("pairs", filter=Q(pairs__status="terminated")),
+        )
+        .order_by("order")
+    )
+    programmes = Programme.objects.for_organisation(organisation)
+    stale = stale_pairs(programmes, form_ids, today)
+    return {
+        "organisation": organisation,
+        "programmes": programmes.prefetch_related("forms"),
+        "mentees": mentee_counts,
+        "mentors": mentor_counts,
+        "forms": forms,
+        "pairs_total": sum(form.active + form.formed for form in forms),
+        "awaiting_order": sum(form.formed for form in forms),
+        "stale_pairs": stale,
+    }
+
+
+def stale_pairs(programmes, form_ids, today: date) -> list[dict]:
+    """Active pairs with no meeting for longer than their programme allows."""
+    rows = (
+        programmes.filter(pairs__status="active")
+        .values(
+            "pairs",
+            "pairs__title",
+            "pairs__mentor__participant__last_name",
+            "pairs__mentor__participant__first_name",
+            "pairs__role_variant__name",
+            "pairs__start_on",
+            "pairs__form",
+            "stale_after_days",
+        )
+        .annotate(last_meeting=Max("pairs__meetings__held_on"))
+        .order_by("pairs__mentor__participant__search_text")
+    )
+    stale = []
+    for row in rows:
+        if form_ids is not None and row["pairs__form"] not in form_ids:
+            continue
+        since = row["last_meeting"] or row["pairs__start_on"]
+        days = (today - since).days
+        if days > row["stale_after_days"]:
+            stale.append(
+                {
+                    "mentor": f"{row['pairs__mentor__participant__last_name']} "
+                    f"{row['pairs__mentor__participant__first_name']}",
+                    "title": row["pairs__title"] or row["pairs__role_variant__name"],
+                    "last_meeting": row["last_meeting"],
+                    "days": days,
+                }
+            )
+    return stale
+
+
+def class_teacher_summary(access) -> dict:
+    membership = access.membership("class_teacher")
+    group = membership.study_group if membership else None
+    pupils = group.participants.select_related("mentee_profile") if group else []
+    pupils = list(pupils)
+    return {
+        "study_group": group,
+        "pupils": pupils,
+        "in_base": sum(1 for pupil in pupils if hasattr(pupil, "mentee_profile")),
+    }
+
+
+def mentor_summary(user, organisation) -> dict:
+    participant = getattr(user, "participant", None)
+    profile = getattr(participant, "mentor_profile", None) if participant else None
+    if profile is None:
+        return {"pairs": [], "profile": None}
+    pairs = (
+        profile.pairs.filter(status__in=OPEN_STATUSES)
+        .select_related("form", "role_variant", "programme")
+        .prefetch_related("memberships__mentee__participant", "meetings__meeting_type")
+        .order_by("start_on")
+    )
+    names = dict(MeetingType.objects.values_list("code", "name"))
+    today = date.today()
+    items = []
+    for pair in pairs:
+        last = pair.last_meeting_on()
+        next_code = pair.next_meeting_code(today)
+        items.append(
+            {
+                "pair": pair,
+                "mentees": [m.mentee.participant for m in pair.memberships.all()],
+                "meetings": len(pair.meetings.all()),
+                "last_meeting": last,
+                "next_meeting": names.get(next_code, ""),
+                "is_stale": (today - (last or pair.start_on)).days
+                > pair.programme.stale_after_days,
+            }
+        )
+    return {"pairs": items, "profile": profile}
+
+
+def mentee_summary(user) -> dict:
+    participant = getattr(user, "participant", None)
+    profile = getattr(participant, "mentee_profile", None) if participant else None
+    if profile is None:
+        return {"memberships": [], "profile": None}
+    memberships = (
+        profile.pair_memberships.filter(pair__status__in=OPEN_STATUSES)
+        .select_related(
+            "pair__mentor__participant", "pair__form", "pair__role_variant"
+        )
+        .prefetch_related("pair__meetings__meeting_type")
+    )
+    return {"memberships": list(memberships), "profile": profile}
+
+
+def municipality_summary(access, user) -> dict:
+    organisations = Organisation.objects.all()
+    if not user.is_superuser:
+        organisations = organisations.filter(
+            municipality__in=access.coordinated_municipalities
+        )
+    organisations = organisations.annotate(
+        mentees=Count("participants__mentee_profile", distinct=True),
+        pupils=Count(
+            "participants",
+            filter=Q(participants__kind__in=["pupil", "student"]),
+            distinct=True,
+        ),
+        mentors=Count("participants__mentor_profile", distinct=True),
+        active_pairs=Count(
+            "programmes__pairs",
+            filter=Q(programmes__pairs__status="active"),
+            distinct=True,
+        ),
+        completed_pairs=Count(
+            "programmes__pairs",
+            filter=Q(programmes__pairs__status="completed"),
+            distinct=True,
+        ),
+    ).select_related("municipality")
+    rows = list(organisations)
+    return {
+        "organisations": rows,
+        "totals": {
+            "mentees": sum(o.mentees for o in rows),
+            "mentors": sum(o.mentors for o in rows),
+            "active_pairs": sum(o.active_pairs for o in rows),
+        },
+    }

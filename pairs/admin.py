@@ -1,0 +1,75 @@
+from django.contrib import admin
+
+from pairs import models
+from people.admin import NormalisedSearchMixin
+
+
+class PairMenteeInline(admin.TabularInline):
+    model = models.PairMentee
+    extra = 0
+    autocomplete_fields = ["mentee"]
+
+
+@admin.register(models.Pair)
+class PairAdmin(NormalisedSearchMixin, admin.ModelAdmin):
+    search_paths = (
+        "mentor__participant__search_text",
+        "memberships__mentee__participant__search_text",
+    )
+    list_display = [
+        "__str__",
+        "programme",
+        "form",
+        "role_variant",
+        "status",
+        "start_on",
+        "planned_end_on",
+        "order_number",
+    ]
+    list_filter = ["status", "form", "programme__organisation", "programme"]
+    search_fields = ["mentor__participant__search_text"]  # see search_paths
+    list_select_related = [
+        "programme",
+        "form",
+        "role_variant",
+        "mentor__participant",
+    ]
+    autocomplete_fields = ["mentor", "co_mentor"]
+    inlines = [PairMenteeInline]
+    date_hierarchy = "start_on"
+
+
+class AttendanceInline(admin.TabularInline):
+    model = models.MeetingAttendance
+    extra = 0
+    autocomplete_fields = ["mentee"]
+
+
+@admin.register(models.Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["held_on", "topic", "meeting_type", "pair", "format", "author"]
+    list_filter = ["meeting_type", "format", "programme__organisation", "programme"]
+    search_fields = ["topic", "summary"]
+    list_select_related = [
+        "meeting_type",
+        "pair__mentor__participant",
+        "pair__role_variant",
+        "author",
+    ]
+    autocomplete_fields = ["pair", "author"]
+    inlines = [AttendanceInline]
+    date_hierarchy = "held_on"
+
+
+@admin.register(models.PairMentee)
+class PairMenteeAdmin(admin.ModelAdmin):
+    list_display = ["mentee", "pair", "joined_on", "left_on"]
+    list_select_related = ["mentee__participant", "pair__mentor__participant", "pair__role_variant"]
+    autocomplete_fields = ["mentee", "pair"]
+
+
+@admin.register(models.MeetingAttendance)
+class MeetingAttendanceAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "mentee", "present"]
+    list_select_related = ["meeting", "mentee__participant"]
+    autocomplete_fields = ["mentee"]

@@ -1,0 +1,349 @@
+"""Pairs and groups, their mentees, and the meeting journal."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.models import (
+    MeetingType,
+    MentoringForm,
+    MentoringWay,
+    Programme,
+    RoleVariant,
+    Subprogramme,
+)
+from people.models import MenteeProfile, MentorProfile
+
+
+class PairQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(programme__organisation=organisation)
+
+    def for_mentor(self, user):
+        return self.filter(
+            Q(mentor__participant__user=user) | Q(co_mentor__participant__user=user)
+        )
+
+    def for_mentee(self, user):
+        return self.filter(memberships__mentee__participant__user=user).distinct()
+
+    def active(self):
+        return self.filter(status=Pair.Status.ACTIVE)
+
+    def open(self):
+        return self.filter(status__in=[Pair.Status.FORMED, Pair.Status.ACTIVE])
+
+
+class Pair(models.Model):
+    """A mentoring pair or group: one form and role variant, a mentor, mentees."""
+
+    class Status(models.TextChoices):
+        FORMED = "formed", _("formed")
+        ACTIVE = "active", _("active")
+        COMPLETED = "completed", _("completed")
+        TERMINATED = "terminated", _("terminated")
+
+    class Evidence(models.TextChoices):
+        NONE = "", _("not specified")
+        PROJECT = "project", _("project defence")
+        OPEN_LESSON = "open_lesson", _("open lesson")
+        MASTER_CLASS = "master_class", _("master class")
+        GRADES = "grades", _("analysis of academic results")
+        BUSINESS_PLAN = "business_plan", _("business plan")
+        TRAJECTORY = "trajectory", _("educational trajectory")
+        OTHER = "other", _("other")
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="pairs",
+    )
+    form = models.ForeignKey(
+        MentoringForm,
+        verbose_name=_("form of mentoring"),
+        on_delete=models.PROTECT,
+        related_name="pairs",
+    )
+    role_variant = models.ForeignKey(
+        RoleVariant,
+        verbose_name=_("role variant"),
+        on_delete=models.PROTECT,
+        related_name="pairs",
+    )
+    way = models.ForeignKey(
+        MentoringWay,
+        verbose_name=_("way of mentoring"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pairs",
+    )
+    subprogramme = models.ForeignKey(
+        Subprogramme,
+        verbose_name=_("subprogramme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pairs",
+    )
+    mentor = models.ForeignKey(
+        MentorProfile,
+        verbose_name=_("mentor"),
+        on_delete=models.PROTECT,
+        related_name="pairs",
+    )
+    co_mentor = models.ForeignKey(
+        MentorProfile,
+        verbose_name=_("second mentor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="co_pairs",
+    )
+    title = models.CharField(
+        _("title"), max_length=255, blank=True, help_text=_("For a group, e.g. its project.")
+    )
+    start_on = models.DateField(_("start"))
+    planned_end_on = models.DateField(_("planned end"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.FORMED
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    termination_reason = models.TextField(_("reason for termination"), blank=True)
+    order_number = models.CharField(_("order No."), max_length=50, blank=True)
+    order_date = models.DateField(_("order date"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    evidence = models.CharField(
+        _("form of presenting the result"),
+        max_length=20,
+        choices=Evidence.choices,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pair or group")
+        verbose_name_plural = _("pairs and groups")
+        ordering = ["-start_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end_on__gt=models.F("start_on")),
+                name="pair_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("start_on")),
+                name="pair_ended_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="terminated") | ~Q(termination_reason=""),
+                name="pair_terminated_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["completed", "terminated"])
+                | Q(ended_on__isnull=False),
+                name="pair_closed_has_end_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(order_number="", order_date__isnull=True)
+                | (~Q(order_number="") & Q(order_date__isnull=False)),
+                name="pair_order_number_and_date_together",
+            ),
+            models.CheckConstraint(
+                condition=Q(co_mentor__isnull=True) | ~Q(co_mentor=models.F("mentor")),
+                name="pair_co_mentor_differs",
+            ),
+        ]
+
+    def __str__(self):
+        if self.title:
+            return self.title
+        return f"{self.mentor} — {self.role_variant}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.FORMED, self.Status.ACTIVE)
+
+    OPENING_SEQUENCE = ("introduction", "trial", "planning")
+
+    def next_meeting_code(self, today: date | None = None) -> str | None:
+        """The meeting type due next: знакомство → пробная → планирование → регулярные →
+        итоговая (when the planned end is two weeks away or past). Uses
+        `self.meetings.all()`, so prefetch meetings with their types for lists."""
+        if not self.is_open:
+            return None
+        today = today or date.today()
+        held = {meeting.meeting_type.code for meeting in self.meetings.all()}
+        if "final" in held:
+            return None
+        for code in self.OPENING_SEQUENCE:
+            if code not in held:
+                return code
+        if (self.planned_end_on - today).days <= 14:
+            return "final"
+        return "regular"
+
+    def last_meeting_on(self) -> date | None:
+        dates = [meeting.held_on for meeting in self.meetings.all()]
+        return max(dates) if dates else None
+
+    def clean(self):
+        errors = {}
+        if self.role_variant_id and self.form_id and self.role_variant.form_id != self.form_id:
+            errors["role_variant"] = _("This role variant belongs to another form.")
+        if self.subprogramme_id and self.form_id and self.subprogramme.form_id != self.form_id:
+            errors["subprogramme"] = _("This subprogramme belongs to another form.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PairMentee(models.Model):
+    """A mentee in a pair or group, with their own entry and exit dates."""
+
+    pair = models.ForeignKey(
+        Pair,
+        verbose_name=_("pair or group"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    mentee = models.ForeignKey(
+        MenteeProfile,
+        verbose_name=_("mentee"),
+        on_delete=models.PROTECT,
+        related_name="pair_memberships",
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mentee of a pair")
+        verbose_name_plural = _("mentees of the pair")
+        ordering = ["mentee__participant__search_text"]
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "mentee"], name="pair_mentee_unique"),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="pair_mentee_left_after_joined",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.mentee)
+
+
+class MeetingQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(programme__organisation=organisation)
+
+
+class Meeting(models.Model):
+    """An entry of the meeting journal of a pair (or a programme's general meeting)."""
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        REMOTE = "remote", _("remote")
+        GROUP = "group", _("in a group")
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    pair = models.ForeignKey(
+        Pair,
+        verbose_name=_("pair or group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        help_text=_("Empty for the general meeting of all mentors and mentees."),
+    )
+    meeting_type = models.ForeignKey(
+        MeetingType,
+        verbose_name=_("meeting type"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    held_on = models.DateField(_("date"), default=date.today)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration, minutes"), default=45)
+    format = models.CharField(
+        _("format"), max_length=20, choices=Format.choices, default=Format.IN_PERSON
+    )
+    topic = models.CharField(_("topic"), max_length=500)
+    summary = models.TextField(_("what was done"), blank=True)
+    result = models.TextField(_("result"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=500, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.PROTECT,
+        related_name="meetings_logged",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meeting journal")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=480),
+                name="meeting_duration_range",
+            ),
+            models.CheckConstraint(condition=~Q(topic=""), name="meeting_has_topic"),
+        ]
+
+    def __str__(self):
+        return f"{self.held_on:%d.%m.%Y} {self.topic}"
+
+    def clean(self):
+        errors = {}
+        if self.pair_id and self.programme_id and self.pair.programme_id != self.programme_id:
+            errors["pair"] = _("This pair belongs to another programme.")
+        if self.pair_id and self.held_on and self.held_on < self.pair.start_on:
+            errors["held_on"] = _("The meeting cannot be earlier than the pair's start.")
+        if self.held_on and self.held_on > date.today():
+            errors["held_on"] = _("The meeting cannot be dated in the future.")
+        if not self.pair_id and self.meeting_type_id and not self.meeting_type.is_general:
+            errors["pair"] = _("Choose the pair: only a general meeting has no pair.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class MeetingAttendance(models.Model):
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
+    )
+    mentee = models.ForeignKey(
+        MenteeProfile,
+        verbose_name=_("mentee"),
+        on_delete=models.PROTECT,
+        related_name="attendance",
+    )
+    present = models.BooleanField(_("present"), default=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "mentee"], name="attendance_unique_mentee"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.mentee)

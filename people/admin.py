@@ -1,0 +1,231 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from mentoring.lib.search import search
+from people import models
+from people.resources import MenteeResource, MentorResource
+
+
+class NormalisedSearchMixin:
+    """Admin search through the normalised `search_text`: Cyrillic- and «ё»-safe."""
+
+    search_paths = ("search_text",)
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term:
+            return queryset, False
+        return search(queryset, search_term, *self.search_paths), False
+
+
+class MembershipInline(admin.TabularInline):
+    model = models.Membership
+    extra = 0
+    fields = ["role", "organisation", "municipality", "study_group", "forms"]
+    autocomplete_fields = ["organisation", "study_group"]
+
+
+@admin.register(models.User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("last_name", "first_name", "middle_name", "email")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    list_display = ["username", "last_name", "first_name", "middle_name", "is_staff"]
+    search_fields = ["username", "last_name", "first_name", "email"]
+    inlines = [MembershipInline]
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "organisation", "municipality", "study_group"]
+    list_filter = ["role", "organisation", "municipality"]
+    search_fields = ["user__username", "user__last_name", "user__first_name"]
+    list_select_related = ["user", "organisation", "municipality", "study_group"]
+    autocomplete_fields = ["user", "organisation", "study_group"]
+    filter_horizontal = ["forms"]
+
+
+@admin.register(models.StudyGroup)
+class StudyGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "grade", "organisation"]
+    list_filter = ["organisation", "grade"]
+    search_fields = ["name"]
+    list_select_related = ["organisation"]
+
+
+class ConsentInline(admin.TabularInline):
+    model = models.Consent
+    extra = 0
+    fields = ["scope", "given_by", "relation", "given_on", "valid_until", "revoked_on"]
+
+
+@admin.register(models.Participant)
+class ParticipantAdmin(NormalisedSearchMixin, admin.ModelAdmin):
+    list_display = ["full_name", "kind", "organisation", "study_group", "position", "user"]
+    list_filter = ["kind", "organisation", "study_group__grade"]
+    search_fields = ["search_text"]
+    list_select_related = ["organisation", "study_group", "user"]
+    autocomplete_fields = ["study_group", "user"]
+    inlines = [ConsentInline]
+    fieldsets = [
+        (None, {"fields": ["organisation", "kind", ("last_name", "first_name", "middle_name")]}),
+        (
+            _("Study and work"),
+            {
+                "fields": [
+                    "birth_date",
+                    "study_group",
+                    ("position", "workplace"),
+                    ("experience_years", "subjects"),
+                ]
+            },
+        ),
+        (
+            _("Contacts"),
+            {"fields": [("phone", "email"), ("representative_name", "representative_phone")]},
+        ),
+        (None, {"fields": ["user", "left_on", "notes"]}),
+    ]
+
+    @admin.display(description=_("full name"), ordering="search_text")
+    def full_name(self, obj):
+        return obj.full_name
+
+
+class MentorStatusChangeInline(admin.TabularInline):
+    model = models.MentorStatusChange
+    extra = 0
+    fields = ["status_from", "status_to", "changed_by", "changed_at", "comment"]
+    readonly_fields = ["changed_at"]
+
+
+class MentorTrainingInline(admin.TabularInline):
+    model = models.MentorTraining
+    extra = 0
+
+
+@admin.register(models.MentorProfile)
+class MentorProfileAdmin(NormalisedSearchMixin, ImportExportModelAdmin):
+    resource_classes = [MentorResource]
+    search_paths = ("participant__search_text",)
+    list_display = [
+        "full_name",
+        "organisation",
+        "category",
+        "contour",
+        "status",
+        "capacity",
+        "shared_in_bank",
+    ]
+    list_filter = [
+        "status",
+        "category__contour",
+        "category",
+        "participant__organisation",
+        "shared_in_bank",
+    ]
+    search_fields = ["participant__search_text"]
+    list_select_related = ["participant__organisation", "category"]
+    autocomplete_fields = ["participant"]
+    inlines = [MentorStatusChangeInline, MentorTrainingInline]
+
+    @admin.display(description=_("full name"), ordering="participant__search_text")
+    def full_name(self, obj):
+        return obj.participant.full_name
+
+    @admin.display(description=_("organisation"))
+    def organisation(self, obj):
+        return obj.participant.organisation
+
+    @admin.display(description=_("contour"))
+    def contour(self, obj):
+        return obj.category.get_contour_display()
+
+
+class MenteeRequestInline(admin.TabularInline):
+    model = models.MenteeRequest
+    extra = 0
+    fields = ["area", "text", "form", "status", "created_on"]
+
+
+@admin.register(models.MenteeProfile)
+class MenteeProfileAdmin(NormalisedSearchMixin, ImportExportModelAdmin):
+    resource_classes = [MenteeResource]
+    search_paths = ("participant__search_text",)
+    list_display = [
+        "full_name",
+        "study_group",
+        "organisation",
+        "preferred_form",
+        "status",
+        "entered_on",
+    ]
+    list_filter = [
+        "status",
+        "preferred_form",
+        "categories",
+        "participant__organisation",
+        "programme",
+    ]
+    search_fields = ["participant__search_text"]
+    list_select_related = [
+        "participant__organisation",
+        "participant__study_group",
+        "preferred_form",
+    ]
+    autocomplete_fields = ["participant"]
+    filter_horizontal = ["categories"]
+    inlines = [MenteeRequestInline]
+
+    @admin.display(description=_("full name"), ordering="participant__search_text")
+    def full_name(self, obj):
+        return obj.participant.full_name
+
+    @admin.display(description=_("class or group"))
+    def study_group(self, obj):
+        return obj.participant.study_group or "—"
+
+    @admin.display(description=_("organisation"))
+    def organisation(self, obj):
+        return obj.participant.organisation
+
+
+@admin.register(models.MenteeRequest)
+class MenteeRequestAdmin(admin.ModelAdmin):
+    list_display = ["text", "mentee", "area", "form", "status", "created_on"]
+    list_filter = ["status", "area", "form"]
+    search_fields = ["text", "mentee__participant__search_text"]
+    list_select_related = ["mentee__participant", "area", "form"]
+    autocomplete_fields = ["mentee"]
+
+
+@admin.register(models.Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ["participant", "scope", "given_by", "relation", "given_on", "revoked_on"]
+    list_filter = ["scope", "relation", "participant__organisation"]
+    search_fields = ["participant__search_text", "given_by"]
+    list_select_related = ["participant"]
+    autocomplete_fields = ["participant"]
+    date_hierarchy = "given_on"
+
+
+@admin.register(models.MentorStatusChange)
+class MentorStatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["mentor", "status_from", "status_to", "changed_by", "changed_at"]
+    list_filter = ["status_to"]
+    list_select_related = ["mentor__participant", "changed_by"]
+
+
+@admin.register(models.MentorTraining)
+class MentorTrainingAdmin(admin.ModelAdmin):
+    list_display = ["title", "mentor", "provider", "completed_on", "hours"]
+    search_fields = ["title", "mentor__participant__search_text"]
+    list_select_related = ["mentor__participant"]
+    autocomplete_fields = ["mentor"]

@@ -1,0 +1,3 @@
+def organisation(request):
+    access = getattr(request, "access", None)
+    return {"access": access}

@@ -1,0 +1,149 @@
+/*
+ * «Школа наставничества»: page behaviour.
+ *
+ * Templates carry no inline scripts (the site runs under a Content-Security-Policy);
+ * they mark elements with data attributes instead:
+ *
+ *   data-confirm="Text?"   on a link, a button or a form: ask before following/submitting.
+ *   data-autosubmit        on a select/input: submit its form when the value changes;
+ *                          on a form: submit it when any select, checkbox, radio or
+ *                          date field inside it changes (filter forms).
+ *   data-wait[="Text"]     on a form: once it is submitted, disable its submit buttons
+ *                          and show a spinner (and the text, if any) on the one used.
+ *   data-print             on a button: print the page.
+ *
+ * The default "please wait" text comes from <body data-wait-text="…">, so it is
+ * translated by the template, not here.
+ */
+(function () {
+  "use strict";
+
+  var AUTOSUBMIT_IN_FORM =
+    'select, input[type="checkbox"], input[type="radio"], input[type="date"], input[type="month"]';
+
+  function submitForm(form) {
+    if (!form) {
+      return;
+    }
+    if (typeof form.requestSubmit === "function") {
+      form.requestSubmit(); // fires "submit", so data-confirm and data-wait still apply
+    } else {
+      form.submit();
+    }
+  }
+
+  // data-confirm on links and buttons.
+  document.addEventListener(
+    "click",
+    function (event) {
+      var element = event.target.closest("[data-confirm]");
+      if (!element || element.tagName === "FORM") {
+        return;
+      }
+      if (!window.confirm(element.getAttribute("data-confirm"))) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    },
+    true
+  );
+
+  // data-confirm on forms; skipped when the button used already asked.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-confirm")) {
+      return;
+    }
+    if (event.submitter && event.submitter.hasAttribute("data-confirm")) {
+      return;
+    }
+    if (!window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+
+  // data-wait: disable the buttons once the submission really goes ahead.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-wait")) {
+      return;
+    }
+    var submitter = event.submitter;
+    // Wait a tick: another handler may still cancel the submission, and the
+    // submitter's name/value must be read before the button is disabled.
+    window.setTimeout(function () {
+      if (event.defaultPrevented || form.getAttribute("aria-busy") === "true") {
+        return;
+      }
+      var text =
+        form.getAttribute("data-wait") ||
+        document.body.getAttribute("data-wait-text") ||
+        "";
+      form.setAttribute("aria-busy", "true");
+      var buttons = form.querySelectorAll('button[type="submit"], button:not([type]), input[type="submit"]');
+      Array.prototype.forEach.call(buttons, function (button) {
+        button.setAttribute("data-wait-was-disabled", button.disabled ? "1" : "0");
+        button.disabled = true;
+      });
+      var target = submitter || buttons[0];
+      if (target && target.tagName === "BUTTON") {
+        target.setAttribute("data-wait-html", target.innerHTML);
+        var spinner = document.createElement("span");
+        spinner.className = "spinner-border spinner-border-sm me-1";
+        spinner.setAttribute("aria-hidden", "true");
+        if (text) {
+          var label = document.createElement("span");
+          label.setAttribute("role", "status");
+          label.textContent = text;
+          target.textContent = "";
+          target.appendChild(spinner);
+          target.appendChild(label);
+        } else {
+          target.insertBefore(spinner, target.firstChild);
+        }
+      }
+    }, 0);
+  });
+
+  // Coming back with the browser's Back button may restore a page from the cache
+  // with its buttons still disabled: give them back.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) {
+      return;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll('form[aria-busy="true"]'), function (form) {
+      form.removeAttribute("aria-busy");
+      Array.prototype.forEach.call(form.querySelectorAll("[data-wait-was-disabled]"), function (button) {
+        button.disabled = button.getAttribute("data-wait-was-disabled") === "1";
+        button.removeAttribute("data-wait-was-disabled");
+        if (button.hasAttribute("data-wait-html")) {
+          button.innerHTML = button.getAttribute("data-wait-html");
+          button.removeAttribute("data-wait-html");
+        }
+      });
+    });
+  });
+
+  // data-autosubmit: filter selects and the organisation switcher.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (!field.form) {
+      return;
+    }
+    if (field.hasAttribute("data-autosubmit")) {
+      submitForm(field.form);
+    } else if (field.form.hasAttribute("data-autosubmit") && field.matches(AUTOSUBMIT_IN_FORM)) {
+      submitForm(field.form);
+    }
+  });
+
+  // data-print
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-print]");
+    if (button) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+
+})();

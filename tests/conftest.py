@@ -1,0 +1,108 @@
+"""Shared fixtures: catalogues loaded once, and the personas of STYLE.md."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("TESTING", "1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+
+import pytest  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from people.models import Role  # noqa: E402
+from tests import factories as f  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("loaddata", "catalogues", verbosity=0)
+
+
+@pytest.fixture
+def organisation(db):
+    return f.OrganisationFactory(short_name="МБОУ «СОШ № 1»")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return f.OrganisationFactory(short_name="МБОУ «СОШ № 2»")
+
+
+@pytest.fixture
+def programme(organisation):
+    return f.ProgrammeFactory(organisation=organisation)
+
+
+def member(organisation, role, username, **kwargs):
+    user = f.UserFactory(username=username)
+    f.MembershipFactory(user=user, organisation=organisation, role=role, **kwargs)
+    return user
+
+
+@pytest.fixture
+def head(organisation):
+    return member(organisation, Role.HEAD, "head")
+
+
+@pytest.fixture
+def curator(organisation, programme):
+    user = member(organisation, Role.CURATOR, "curator")
+    programme.curators.add(user)
+    return user
+
+
+@pytest.fixture
+def social_pedagogue(organisation):
+    return member(organisation, Role.SOCIAL_PEDAGOGUE, "socped")
+
+
+@pytest.fixture
+def municipal_coordinator(organisation):
+    user = f.UserFactory(username="coordinator")
+    f.MembershipFactory(
+        user=user,
+        organisation=None,
+        municipality=organisation.municipality,
+        role=Role.MUNICIPAL_COORDINATOR,
+    )
+    return user
+
+
+@pytest.fixture
+def pair(programme):
+    pair = f.PairFactory(programme=programme)
+    f.PairMenteeFactory(pair=pair)
+    return pair
+
+
+@pytest.fixture
+def mentor(pair):
+    user = f.UserFactory(username="mentor")
+    participant = pair.mentor.participant
+    participant.user = user
+    participant.save()
+    f.MembershipFactory(user=user, organisation=pair.programme.organisation, role=Role.MENTOR)
+    return user
+
+
+@pytest.fixture
+def mentee(pair):
+    user = f.UserFactory(username="mentee")
+    participant = pair.memberships.get().mentee.participant
+    participant.user = user
+    participant.save()
+    f.MembershipFactory(user=user, organisation=pair.programme.organisation, role=Role.MENTEE)
+    return user
+
+
+@pytest.fixture
+def outsider(other_organisation):
+    return member(other_organisation, Role.CURATOR, "outsider")
+
+
+@pytest.fixture
+def superuser(db):
+    return f.UserFactory(username="root", is_superuser=True, is_staff=True)

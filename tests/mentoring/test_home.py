@@ -1,0 +1,129 @@
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from tests import factories as f
+
+
+@pytest.fixture
+def bases(organisation, programme, pair):
+    """Two waiting mentees and one ready mentor besides the pair's people."""
+    f.MenteeFactory.create_batch(2, participant__organisation=organisation)
+    f.MentorFactory(participant__organisation=organisation)
+    return pair
+
+
+def test_curator_home_shows_real_counts(client, curator, bases):
+    client.force_login(curator)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert response.context["mentees"]["waiting"] == 3  # the pair's mentee has status waiting
+    assert response.context["mentors"]["ready"] == 2
+    assert response.context["pairs_total"] == 1
+    # the pair started 60 days ago and never met: it is stale
+    assert len(response.context["stale_pairs"]) == 1
+    body = response.content.decode()
+    assert "Учитель – ученик" in body
+    assert organisation_name(curator) in body
+
+
+def organisation_name(user):
+    return user.memberships.get().organisation.short_name
+
+
+def test_a_recent_meeting_makes_the_pair_not_stale(client, curator, pair):
+    f.MeetingFactory(pair=pair, held_on=date.today() - timedelta(days=3))
+    client.force_login(curator)
+    response = client.get(reverse("home"))
+    assert response.context["stale_pairs"] == []
+
+
+def test_curator_counts_only_their_organisation(client, curator, bases, other_organisation):
+    f.MenteeFactory.create_batch(5, participant__organisation=other_organisation)
+    client.force_login(curator)
+    response = client.get(reverse("home"))
+    assert response.context["mentees"]["total"] == 3
+
+
+def test_head_home(client, head, bases):
+    client.force_login(head)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert response.context["role"] == "head"
+    assert response.context["mentors"]["total"] == 2
+
+
+def test_mentor_home_lists_own_pairs_with_next_meeting(client, mentor, pair):
+    other = f.PairFactory(programme=pair.programme)
+    client.force_login(mentor)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    pairs = [item["pair"] for item in response.context["pairs"]]
+    assert pairs == [pair]
+    assert other not in pairs
+    assert response.context["pairs"][0]["next_meeting"] == "Встреча-знакомство"
+
+
+def test_next_meeting_follows_the_sequence(pair):
+    assert pair.next_meeting_code() == "introduction"
+    f.MeetingFactory(pair=pair)
+    f.MeetingFactory(pair=pair, meeting_type=f.catalogue(f.m.MeetingType, "trial"))
+    pair.refresh_from_db()
+    assert pair.next_meeting_code() == "planning"
+    f.MeetingFactory(pair=pair, meeting_type=f.catalogue(f.m.MeetingType, "planning"))
+    assert pair.next_meeting_code() == "regular"
+    assert pair.next_meeting_code(today=pair.planned_end_on) == "final"
+
+
+def test_mentee_home_shows_the_mentor(client, mentee, pair):
+    client.force_login(mentee)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert pair.mentor.participant.full_name in response.content.decode()
+
+
+def test_coordinator_sees_the_municipality(client, municipal_coordinator, bases, other_organisation):
+    client.force_login(municipal_coordinator)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    rows = {o.short_name: o for o in response.context["organisations"]}
+    assert set(rows) == {"МБОУ «СОШ № 1»", "МБОУ «СОШ № 2»"}
+    assert rows["МБОУ «СОШ № 1»"].mentees == 3
+    assert rows["МБОУ «СОШ № 1»"].active_pairs == 1
+
+
+def test_user_without_roles_sees_a_friendly_page(client, db):
+    client.force_login(f.UserFactory())
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert response.templates[0].name == "mentoring/home_empty.html"
+
+
+def test_switch_organisation_only_to_own(client, curator, organisation, other_organisation):
+    f.MembershipFactory(user=curator, organisation=other_organisation, role="head")
+    client.force_login(curator)
+    response = client.post(reverse("switch-organisation"), {"organisation": other_organisation.pk})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).context["organisation"] == other_organisation
+    stranger = f.OrganisationFactory()
+    client.post(reverse("switch-organisation"), {"organisation": stranger.pk})
+    assert client.get(reverse("home")).context["organisation"] == other_organisation
+
+
+def test_home_query_count_does_not_grow_with_pairs(client, curator, programme, django_assert_max_num_queries):
+    for _ in range(15):
+        f.PairMenteeFactory(pair=f.PairFactory(programme=programme))
+    client.force_login(curator)
+    with django_assert_max_num_queries(20):
+        client.get(reverse("home"))
+
+
+def test_mentor_home_query_count(client, mentor, pair, django_assert_max_num_queries):
+    for _ in range(5):
+        other = f.PairFactory(programme=pair.programme, mentor=pair.mentor)
+        f.PairMenteeFactory(pair=other)
+        f.MeetingFactory(pair=other)
+    client.force_login(mentor)
+    with django_assert_max_num_queries(15):
+        client.get(reverse("home"))
