@@ -115,7 +115,12 @@ class ProgrammeAdmin(admin.ModelAdmin):
         (None, {"fields": ["organisation", "title", "goal", ("starts_on", "ends_on")]}),
         (
             _("Approval"),
-            {"fields": ["approved_by", ("approval_order_number", "approval_order_date")]},
+            {
+                "fields": [
+                    "approved_by",
+                    ("approval_order_number", "approval_order_date"),
+                ]
+            },
         ),
         (None, {"fields": ["forms", "curators", "stale_after_days"]}),
     ]

@@ -71,7 +71,8 @@ def management_summary(organisation: Organisation, access) -> dict:
                 pk__in=organisation.participants.filter(
                     Q(consents__scope="processing"),
                     Q(consents__given_on__lte=today),
-                    Q(consents__revoked_on__isnull=True) | Q(consents__revoked_on__gt=today),
+                    Q(consents__revoked_on__isnull=True)
+                    | Q(consents__revoked_on__gt=today),
                 ).values("pk")
             ),
         ),
@@ -202,9 +203,7 @@ def mentee_summary(user) -> dict:
         return {"memberships": [], "profile": None}
     memberships = (
         profile.pair_memberships.filter(pair__status__in=OPEN_STATUSES)
-        .select_related(
-            "pair__mentor__participant", "pair__form", "pair__role_variant"
-        )
+        .select_related("pair__mentor__participant", "pair__form", "pair__role_variant")
         .prefetch_related("pair__meetings__meeting_type")
     )
     return {"memberships": list(memberships), "profile": profile}

@@ -13,7 +13,14 @@ class ParameterAdmin(CatalogueAdmin):
 
 @admin.register(models.Measurement)
 class MeasurementAdmin(admin.ModelAdmin):
-    list_display = ["participant", "parameter", "moment", "value", "measured_on", "pair"]
+    list_display = [
+        "participant",
+        "parameter",
+        "moment",
+        "value",
+        "measured_on",
+        "pair",
+    ]
     list_filter = ["parameter", "moment", "school_year"]
     search_fields = ["participant__search_text"]
     list_select_related = ["participant", "parameter", "pair__mentor__participant"]

@@ -1,4 +1,4 @@
-"""Two-stage monitoring. Stage 2 (entry/exit measurements) starts here; it grows later."""
+"""Two-stage monitoring: entry/exit measurements start here; the rest grows later."""
 
 from django.conf import settings
 from django.db import models
@@ -26,7 +26,10 @@ class Parameter(CatalogueItem):
     scale_min = models.DecimalField(_("scale from"), max_digits=7, decimal_places=2)
     scale_max = models.DecimalField(_("scale to"), max_digits=7, decimal_places=2)
     direction = models.CharField(
-        _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+        _("direction"),
+        max_length=10,
+        choices=Direction.choices,
+        default=Direction.HIGHER,
     )
     audience = models.CharField(
         _("measured for"), max_length=10, choices=Audience.choices, default=Audience.ALL

@@ -64,7 +64,11 @@ class MeetingAdmin(admin.ModelAdmin):
 @admin.register(models.PairMentee)
 class PairMenteeAdmin(admin.ModelAdmin):
     list_display = ["mentee", "pair", "joined_on", "left_on"]
-    list_select_related = ["mentee__participant", "pair__mentor__participant", "pair__role_variant"]
+    list_select_related = [
+        "mentee__participant",
+        "pair__mentor__participant",
+        "pair__role_variant",
+    ]
     autocomplete_fields = ["mentee", "pair"]
 
 

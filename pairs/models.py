@@ -106,7 +106,10 @@ class Pair(models.Model):
         related_name="co_pairs",
     )
     title = models.CharField(
-        _("title"), max_length=255, blank=True, help_text=_("For a group, e.g. its project.")
+        _("title"),
+        max_length=255,
+        blank=True,
+        help_text=_("For a group, e.g. its project."),
     )
     start_on = models.DateField(_("start"))
     planned_end_on = models.DateField(_("planned end"))
@@ -139,7 +142,8 @@ class Pair(models.Model):
                 name="pair_planned_end_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("start_on")),
+                condition=Q(ended_on__isnull=True)
+                | Q(ended_on__gte=models.F("start_on")),
                 name="pair_ended_after_start",
             ),
             models.CheckConstraint(
@@ -196,9 +200,17 @@ class Pair(models.Model):
 
     def clean(self):
         errors = {}
-        if self.role_variant_id and self.form_id and self.role_variant.form_id != self.form_id:
+        if (
+            self.role_variant_id
+            and self.form_id
+            and self.role_variant.form_id != self.form_id
+        ):
             errors["role_variant"] = _("This role variant belongs to another form.")
-        if self.subprogramme_id and self.form_id and self.subprogramme.form_id != self.form_id:
+        if (
+            self.subprogramme_id
+            and self.form_id
+            and self.subprogramme.form_id != self.form_id
+        ):
             errors["subprogramme"] = _("This subprogramme belongs to another form.")
         if errors:
             raise ValidationError(errors)
@@ -227,9 +239,12 @@ class PairMentee(models.Model):
         verbose_name_plural = _("mentees of the pair")
         ordering = ["mentee__participant__search_text"]
         constraints = [
-            models.UniqueConstraint(fields=["pair", "mentee"], name="pair_mentee_unique"),
+            models.UniqueConstraint(
+                fields=["pair", "mentee"], name="pair_mentee_unique"
+            ),
             models.CheckConstraint(
-                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                condition=Q(left_on__isnull=True)
+                | Q(left_on__gte=models.F("joined_on")),
                 name="pair_mentee_left_after_joined",
             ),
         ]
@@ -273,7 +288,9 @@ class Meeting(models.Model):
         related_name="meetings",
     )
     held_on = models.DateField(_("date"), default=date.today)
-    duration_minutes = models.PositiveSmallIntegerField(_("duration, minutes"), default=45)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration, minutes"), default=45
+    )
     format = models.CharField(
         _("format"), max_length=20, choices=Format.choices, default=Format.IN_PERSON
     )
@@ -309,13 +326,23 @@ class Meeting(models.Model):
 
     def clean(self):
         errors = {}
-        if self.pair_id and self.programme_id and self.pair.programme_id != self.programme_id:
+        if (
+            self.pair_id
+            and self.programme_id
+            and self.pair.programme_id != self.programme_id
+        ):
             errors["pair"] = _("This pair belongs to another programme.")
         if self.pair_id and self.held_on and self.held_on < self.pair.start_on:
-            errors["held_on"] = _("The meeting cannot be earlier than the pair's start.")
+            errors["held_on"] = _(
+                "The meeting cannot be earlier than the pair's start."
+            )
         if self.held_on and self.held_on > date.today():
             errors["held_on"] = _("The meeting cannot be dated in the future.")
-        if not self.pair_id and self.meeting_type_id and not self.meeting_type.is_general:
+        if (
+            not self.pair_id
+            and self.meeting_type_id
+            and not self.meeting_type.is_general
+        ):
             errors["pair"] = _("Choose the pair: only a general meeting has no pair.")
         if errors:
             raise ValidationError(errors)

@@ -97,14 +97,20 @@ def access_for(user, organisation_id: int | None) -> Access:
         .order_by("organisation__short_name", "role")
     )
     coordinated = [m.municipality_id for m in memberships if m.municipality_id]
-    organisations = {m.organisation.pk: m.organisation for m in memberships if m.organisation}
+    organisations = {
+        m.organisation.pk: m.organisation for m in memberships if m.organisation
+    }
     if coordinated:
-        for organisation in Organisation.objects.filter(municipality_id__in=coordinated):
+        for organisation in Organisation.objects.filter(
+            municipality_id__in=coordinated
+        ):
             organisations.setdefault(organisation.pk, organisation)
     ordered = sorted(organisations.values(), key=lambda o: o.short_name)
     current = organisations.get(organisation_id) or (ordered[0] if ordered else None)
     roles = {
-        m.role for m in memberships if current is not None and m.organisation_id == current.pk
+        m.role
+        for m in memberships
+        if current is not None and m.organisation_id == current.pk
     }
     return Access(
         organisations=ordered,

@@ -30,10 +30,21 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("last_name", "first_name", "middle_name", "email")}),
+        (
+            _("Personal info"),
+            {"fields": ("last_name", "first_name", "middle_name", "email")},
+        ),
         (
             _("Permissions"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -68,14 +79,30 @@ class ConsentInline(admin.TabularInline):
 
 @admin.register(models.Participant)
 class ParticipantAdmin(NormalisedSearchMixin, admin.ModelAdmin):
-    list_display = ["full_name", "kind", "organisation", "study_group", "position", "user"]
+    list_display = [
+        "full_name",
+        "kind",
+        "organisation",
+        "study_group",
+        "position",
+        "user",
+    ]
     list_filter = ["kind", "organisation", "study_group__grade"]
     search_fields = ["search_text"]
     list_select_related = ["organisation", "study_group", "user"]
     autocomplete_fields = ["study_group", "user"]
     inlines = [ConsentInline]
     fieldsets = [
-        (None, {"fields": ["organisation", "kind", ("last_name", "first_name", "middle_name")]}),
+        (
+            None,
+            {
+                "fields": [
+                    "organisation",
+                    "kind",
+                    ("last_name", "first_name", "middle_name"),
+                ]
+            },
+        ),
         (
             _("Study and work"),
             {
@@ -89,7 +116,12 @@ class ParticipantAdmin(NormalisedSearchMixin, admin.ModelAdmin):
         ),
         (
             _("Contacts"),
-            {"fields": [("phone", "email"), ("representative_name", "representative_phone")]},
+            {
+                "fields": [
+                    ("phone", "email"),
+                    ("representative_name", "representative_phone"),
+                ]
+            },
         ),
         (None, {"fields": ["user", "left_on", "notes"]}),
     ]
@@ -208,7 +240,14 @@ class MenteeRequestAdmin(admin.ModelAdmin):
 
 @admin.register(models.Consent)
 class ConsentAdmin(admin.ModelAdmin):
-    list_display = ["participant", "scope", "given_by", "relation", "given_on", "revoked_on"]
+    list_display = [
+        "participant",
+        "scope",
+        "given_by",
+        "relation",
+        "given_on",
+        "revoked_on",
+    ]
     list_filter = ["scope", "relation", "participant__organisation"]
     search_fields = ["participant__search_text", "given_by"]
     list_select_related = ["participant"]

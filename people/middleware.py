@@ -6,7 +6,7 @@ SESSION_KEY = "organisation_id"
 
 
 class CurrentOrganisationMiddleware:
-    """Puts `request.access` (organisations, current organisation, roles) on the request."""
+    """Puts `request.access` (organisations, current one, roles) on the request."""
 
     def __init__(self, get_response):
         self.get_response = get_response

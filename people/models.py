@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.lib.search import normalize
@@ -40,7 +41,9 @@ class User(AbstractUser):
         return full_name(self.last_name, self.first_name, self.middle_name)
 
     def get_short_name(self):
-        initials = "".join(f"{part[0]}." for part in (self.first_name, self.middle_name) if part)
+        initials = "".join(
+            f"{part[0]}." for part in (self.first_name, self.middle_name) if part
+        )
         return f"{self.last_name} {initials}".strip() or self.username
 
 
@@ -89,7 +92,7 @@ class StudyGroup(models.Model):
 
 
 class Membership(models.Model):
-    """A role a user holds in an organisation (or, for a coordinator, a municipality)."""
+    """A role a user holds in an organisation (a coordinator: in a municipality)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -161,7 +164,8 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user}: {self.get_role_display()} ({self.organisation or self.municipality})"
+        scope = self.organisation or self.municipality
+        return f"{self.user}: {self.get_role_display()} ({scope})"
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -256,20 +260,42 @@ class Participant(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        # The normalised copy is derived data, kept next to the name it comes from.
+        self.search_text = normalize(" ".join([self.full_name, self.email, self.phone]))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if (
+            self.study_group_id
+            and self.study_group.organisation_id != self.organisation_id
+        ):
+            raise ValidationError(
+                {"study_group": _("This class belongs to another organisation.")}
+            )
+
     @property
     def full_name(self) -> str:
         return full_name(self.last_name, self.first_name, self.middle_name)
 
     @property
     def short_name(self) -> str:
-        initials = "".join(f"{part[0]}." for part in (self.first_name, self.middle_name) if part)
+        initials = "".join(
+            f"{part[0]}." for part in (self.first_name, self.middle_name) if part
+        )
         return f"{self.last_name} {initials}".strip()
 
     def age_on(self, day: date | None = None) -> int | None:
         if not self.birth_date:
             return None
         day = day or date.today()
-        had_birthday = (day.month, day.day) >= (self.birth_date.month, self.birth_date.day)
+        had_birthday = (day.month, day.day) >= (
+            self.birth_date.month,
+            self.birth_date.day,
+        )
         return day.year - self.birth_date.year - (0 if had_birthday else 1)
 
     @property
@@ -282,22 +308,6 @@ class Participant(models.Model):
         if age is None:
             return self.kind == self.Kind.PUPIL
         return age < 18
-
-    def clean(self):
-        if self.study_group_id and self.study_group.organisation_id != self.organisation_id:
-            raise ValidationError(
-                {"study_group": _("This class belongs to another organisation.")}
-            )
-
-    def save(self, *args, **kwargs):
-        # The normalised copy is derived data, kept next to the name it comes from.
-        self.search_text = normalize(
-            " ".join([self.full_name, self.email, self.phone])
-        )
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
 
 
 class QualificationCategory(models.TextChoices):
@@ -360,7 +370,9 @@ class MentorProfile(models.Model):
         blank=True,
     )
     key_competencies = models.TextField(_("key competencies"), blank=True)
-    achievements = models.TextField(_("achievements important for the programme"), blank=True)
+    achievements = models.TextField(
+        _("achievements important for the programme"), blank=True
+    )
     interests = models.TextField(_("interests"), blank=True)
     desired_age_min = models.PositiveSmallIntegerField(
         _("desired mentee age, from"), null=True, blank=True
@@ -371,9 +383,7 @@ class MentorProfile(models.Model):
     meeting_time = models.CharField(
         _("convenient time for meetings"), max_length=255, blank=True
     )
-    capacity = models.PositiveSmallIntegerField(
-        _("how many mentees"), default=1
-    )
+    capacity = models.PositiveSmallIntegerField(_("how many mentees"), default=1)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.CANDIDATE
     )
@@ -382,7 +392,9 @@ class MentorProfile(models.Model):
         default=False,
         help_text=_("Other organisations of the municipality may see this mentor."),
     )
-    entered_on = models.DateField(_("date of entering the programme"), default=date.today)
+    entered_on = models.DateField(
+        _("date of entering the programme"), default=date.today
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -441,13 +453,16 @@ class MentorStatusChange(models.Model):
         null=True,
         blank=True,
     )
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("mentor status change")
         verbose_name_plural = _("mentor status changes")
-        ordering = ["-changed_at"]
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.mentor}: {self.get_status_to_display()}"
 
 
 class MentorTraining(models.Model):
@@ -530,11 +545,15 @@ class MenteeProfile(models.Model):
         help_text=_("e.g. class teacher, psychologist, self-nomination"),
     )
     interests = models.TextField(_("interests"), blank=True)
-    achievements = models.TextField(_("achievements important for the programme"), blank=True)
+    achievements = models.TextField(
+        _("achievements important for the programme"), blank=True
+    )
     meeting_time = models.CharField(
         _("convenient time for meetings"), max_length=255, blank=True
     )
-    entered_on = models.DateField(_("date of entering the programme"), default=date.today)
+    entered_on = models.DateField(
+        _("date of entering the programme"), default=date.today
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.WAITING
     )
@@ -607,13 +626,15 @@ class MenteeRequest(models.Model):
 class ConsentQuerySet(models.QuerySet):
     def valid(self, on: date | None = None):
         on = on or date.today()
-        return self.filter(given_on__lte=on).filter(
-            Q(revoked_on__isnull=True) | Q(revoked_on__gt=on)
-        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        return (
+            self.filter(given_on__lte=on)
+            .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on))
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        )
 
 
 class Consent(models.Model):
-    """Consent to personal-data processing (152-ФЗ) or to publication of cases/photos."""
+    """Consent to data processing (152-ФЗ) or to publication of cases and photos."""
 
     class Scope(models.TextChoices):
         PROCESSING = "processing", _("processing of personal data")
@@ -653,7 +674,8 @@ class Consent(models.Model):
         ordering = ["-given_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=models.F("given_on")),
+                condition=Q(revoked_on__isnull=True)
+                | Q(revoked_on__gte=models.F("given_on")),
                 name="consent_revoked_after_given",
             ),
             models.CheckConstraint(

@@ -5,9 +5,11 @@ row in the base; both are validated together, so a broken row is reported with i
 column and nothing of the file is saved.
 """
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
@@ -32,7 +34,7 @@ class ChoiceWidget(widgets.Widget):
                 return key
         allowed = ", ".join(f"«{label}»" for key, label in self.choices if key)
         raise ValueError(
-            _gettext("Unknown value «%(value)s». Allowed: %(allowed)s.")
+            gettext("Unknown value «%(value)s». Allowed: %(allowed)s.")
             % {"value": value, "allowed": allowed}
         )
 
@@ -47,7 +49,7 @@ class YesNoWidget(widgets.BooleanWidget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        return _gettext("yes") if value else _gettext("no")
+        return gettext("yes") if value else gettext("no")
 
 
 class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -58,12 +60,21 @@ class NamedForeignKeyWidget(widgets.ForeignKeyWidget):
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
             raise ValueError(
-                _gettext("«%(value)s» is not in the catalogue «%(catalogue)s».")
+                gettext("«%(value)s» is not in the catalogue «%(catalogue)s».")
                 % {"value": value, "catalogue": self.model._meta.verbose_name_plural}
             ) from None
 
 
-DATE = widgets.DateWidget(format="%d.%m.%Y")
+class DateWidget(widgets.DateWidget):
+    """openpyxl reads date cells as datetimes; the models store dates."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime):
+            return value.date()
+        return super().clean(value, row, **kwargs)
+
+
+DATE = DateWidget(format="%d.%m.%Y")
 
 
 class PersonResource(resources.ModelResource):
@@ -106,6 +117,10 @@ class PersonResource(resources.ModelResource):
         return self._meta.model(participant=Participant())
 
     def before_import_row(self, row, **kwargs):
+        # Spreadsheet cells left empty come back as None; text fields store "".
+        for column, value in list(row.items()):
+            if value is None:
+                row[column] = ""
         # A person already in the base (same organisation and full name) is updated,
         # not doubled, even when the file has no ID column.
         if row.get("ID") not in (None, ""):
@@ -273,7 +288,7 @@ class StudyGroupWidget(widgets.Widget):
         ).first()
         if group is None:
             raise ValueError(
-                _gettext("There is no class or group «%(value)s» in this organisation.")
+                gettext("There is no class or group «%(value)s» in this organisation.")
                 % {"value": value}
             )
         return group

@@ -14,7 +14,9 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
         wanted = int(request.POST.get("organisation", ""))
     except ValueError:
         wanted = None
-    allowed = {organisation.pk: organisation for organisation in request.access.organisations}
+    allowed = {
+        organisation.pk: organisation for organisation in request.access.organisations
+    }
     if wanted not in allowed:
         messages.error(request, _("You have no role in that organisation."))
     else:

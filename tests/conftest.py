@@ -84,7 +84,9 @@ def mentor(pair):
     participant = pair.mentor.participant
     participant.user = user
     participant.save()
-    f.MembershipFactory(user=user, organisation=pair.programme.organisation, role=Role.MENTOR)
+    f.MembershipFactory(
+        user=user, organisation=pair.programme.organisation, role=Role.MENTOR
+    )
     return user
 
 
@@ -94,7 +96,9 @@ def mentee(pair):
     participant = pair.memberships.get().mentee.participant
     participant.user = user
     participant.save()
-    f.MembershipFactory(user=user, organisation=pair.programme.organisation, role=Role.MENTEE)
+    f.MembershipFactory(
+        user=user, organisation=pair.programme.organisation, role=Role.MENTEE
+    )
     return user
 
 

@@ -25,7 +25,9 @@ class OrganisationFactory(DjangoModelFactory):
         model = m.Organisation
 
     municipality = factory.SubFactory(MunicipalityFactory)
-    name = factory.Sequence(lambda n: f"Муниципальное бюджетное общеобразовательное учреждение № {n}")
+    name = factory.Sequence(
+        lambda n: f"Муниципальное бюджетное общеобразовательное учреждение № {n}"
+    )
     short_name = factory.Sequence(lambda n: f"МБОУ СОШ № {n}")
     kind = m.Organisation.Kind.SCHOOL
     head_name = "Петрова Анна Сергеевна"
@@ -149,7 +151,9 @@ class PairMenteeFactory(DjangoModelFactory):
     pair = factory.SubFactory(PairFactory)
     mentee = factory.SubFactory(
         MenteeFactory,
-        participant__organisation=factory.SelfAttribute("...pair.programme.organisation"),
+        participant__organisation=factory.SelfAttribute(
+            "...pair.programme.organisation"
+        ),
     )
     joined_on = factory.SelfAttribute("pair.start_on")
 
@@ -160,7 +164,9 @@ class MeetingFactory(DjangoModelFactory):
 
     pair = factory.SubFactory(PairFactory)
     programme = factory.SelfAttribute("pair.programme")
-    meeting_type = factory.LazyFunction(lambda: catalogue(m.MeetingType, "introduction"))
+    meeting_type = factory.LazyFunction(
+        lambda: catalogue(m.MeetingType, "introduction")
+    )
     held_on = factory.LazyFunction(lambda: date.today() - timedelta(days=50))
     topic = "Знакомство, ожидания от программы"
     author = factory.SubFactory(UserFactory)

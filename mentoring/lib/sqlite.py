@@ -40,5 +40,9 @@ def unicode_like(pattern, value, escape=None):
 
 def install(sender, connection, **kwargs):
     if connection.vendor == "sqlite":
-        connection.connection.create_function("like", 2, unicode_like, deterministic=True)
-        connection.connection.create_function("like", 3, unicode_like, deterministic=True)
+        connection.connection.create_function(
+            "like", 2, unicode_like, deterministic=True
+        )
+        connection.connection.create_function(
+            "like", 3, unicode_like, deterministic=True
+        )

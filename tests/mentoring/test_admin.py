@@ -44,7 +44,9 @@ def test_admin_search_finds_cyrillic_in_any_case(client, superuser, pair):
     participant.last_name = "Ёжикова"
     participant.save()
     client.force_login(superuser)
-    response = client.get(reverse("admin:people_mentorprofile_changelist"), {"q": "ежикова"})
+    response = client.get(
+        reverse("admin:people_mentorprofile_changelist"), {"q": "ежикова"}
+    )
     assert list(response.context["cl"].result_list) == [pair.mentor]
     response = client.get(reverse("admin:pairs_pair_changelist"), {"q": "ЕЖИКОВА"})
     assert list(response.context["cl"].result_list) == [pair]

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from mentoring.models import Programme
 from pairs.models import Meeting, Pair, PairMentee
-from people.models import Consent, MentorProfile, Membership, Role
+from people.models import Consent, Membership, MentorProfile, Role
 from tests import factories as f
 
 

@@ -18,7 +18,9 @@ def test_curator_home_shows_real_counts(client, curator, bases):
     client.force_login(curator)
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert response.context["mentees"]["waiting"] == 3  # the pair's mentee has status waiting
+    assert (
+        response.context["mentees"]["waiting"] == 3
+    )  # the pair's mentee has status waiting
     assert response.context["mentors"]["ready"] == 2
     assert response.context["pairs_total"] == 1
     # the pair started 60 days ago and never met: it is stale
@@ -39,7 +41,9 @@ def test_a_recent_meeting_makes_the_pair_not_stale(client, curator, pair):
     assert response.context["stale_pairs"] == []
 
 
-def test_curator_counts_only_their_organisation(client, curator, bases, other_organisation):
+def test_curator_counts_only_their_organisation(
+    client, curator, bases, other_organisation
+):
     f.MenteeFactory.create_batch(5, participant__organisation=other_organisation)
     client.force_login(curator)
     response = client.get(reverse("home"))
@@ -83,7 +87,9 @@ def test_mentee_home_shows_the_mentor(client, mentee, pair):
     assert pair.mentor.participant.full_name in response.content.decode()
 
 
-def test_coordinator_sees_the_municipality(client, municipal_coordinator, bases, other_organisation):
+def test_coordinator_sees_the_municipality(
+    client, municipal_coordinator, bases, other_organisation
+):
     client.force_login(municipal_coordinator)
     response = client.get(reverse("home"))
     assert response.status_code == 200
@@ -100,10 +106,14 @@ def test_user_without_roles_sees_a_friendly_page(client, db):
     assert response.templates[0].name == "mentoring/home_empty.html"
 
 
-def test_switch_organisation_only_to_own(client, curator, organisation, other_organisation):
+def test_switch_organisation_only_to_own(
+    client, curator, organisation, other_organisation
+):
     f.MembershipFactory(user=curator, organisation=other_organisation, role="head")
     client.force_login(curator)
-    response = client.post(reverse("switch-organisation"), {"organisation": other_organisation.pk})
+    response = client.post(
+        reverse("switch-organisation"), {"organisation": other_organisation.pk}
+    )
     assert response.status_code == 302
     assert client.get(reverse("home")).context["organisation"] == other_organisation
     stranger = f.OrganisationFactory()
@@ -111,7 +121,9 @@ def test_switch_organisation_only_to_own(client, curator, organisation, other_or
     assert client.get(reverse("home")).context["organisation"] == other_organisation
 
 
-def test_home_query_count_does_not_grow_with_pairs(client, curator, programme, django_assert_max_num_queries):
+def test_home_query_count_does_not_grow_with_pairs(
+    client, curator, programme, django_assert_max_num_queries
+):
     for _ in range(15):
         f.PairMenteeFactory(pair=f.PairFactory(programme=programme))
     client.force_login(curator)

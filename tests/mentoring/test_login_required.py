@@ -12,11 +12,16 @@ def named_urls(resolver=None, namespace=""):
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin":
                 continue
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            inner = (
+                f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            )
             yield from named_urls(pattern, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            if not pattern.pattern.converters:
-                yield f"{namespace}{pattern.name}"
+        elif (
+            isinstance(pattern, URLPattern)
+            and pattern.name
+            and not pattern.pattern.converters
+        ):
+            yield f"{namespace}{pattern.name}"
 
 
 @pytest.mark.parametrize("name", sorted(set(named_urls()) - PUBLIC))
@@ -43,9 +48,14 @@ def test_admin_requires_login(client, db):
 
 
 def test_wrong_password_gets_a_russian_message(client, curator):
-    response = client.post(reverse("login"), {"username": "curator", "password": "nope"})
+    response = client.post(
+        reverse("login"), {"username": "curator", "password": "nope"}
+    )
     assert response.status_code == 200
-    assert "Пожалуйста, введите правильные имя пользователя и пароль" in response.content.decode()
+    assert (
+        "Пожалуйста, введите правильные имя пользователя и пароль"
+        in response.content.decode()
+    )
 
 
 def test_login_then_home(client, curator):

@@ -9,7 +9,9 @@ from tests import factories as f
 @pytest.fixture
 def people(organisation):
     return [
-        f.ParticipantFactory(organisation=organisation, last_name=name, first_name=first)
+        f.ParticipantFactory(
+            organisation=organisation, last_name=name, first_name=first
+        )
         for name, first in [
             ("Иванова", "Мария"),
             ("Ёлкина", "Алёна"),
@@ -43,7 +45,9 @@ def test_search_folds_case_and_yo(people, query, expected):
 
 
 def test_icontains_folds_cyrillic_case_too(people):
-    assert surnames(Participant.objects.filter(last_name__icontains="ИВАН")) == ["Иванова"]
+    assert surnames(Participant.objects.filter(last_name__icontains="ИВАН")) == [
+        "Иванова"
+    ]
 
 
 def test_lists_sort_in_russian_alphabetical_order(people):

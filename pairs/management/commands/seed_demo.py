@@ -579,7 +579,7 @@ class DemoBuilder:
                         number += self.rng.randint(3, 11)
                     order_date = weekday_on_or_before(plan.start - timedelta(days=3))
                     orders[plan.start] = (
-                        f"№ {number}{data['order_suffix']}",
+                        f"{number}{data['order_suffix']}",
                         order_date,
                     )
                 plan.order_number, plan.order_date = orders[plan.start]
