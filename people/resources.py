@@ -113,6 +113,11 @@ class PersonResource(resources.ModelResource):
         "email",
     )
 
+    def import_data(self, dataset, **kwargs):
+        # One bad row means nothing of the file is saved, not "all but that row".
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)
+
     def init_instance(self, row=None):
         return self._meta.model(participant=Participant())
 
@@ -148,6 +153,21 @@ class PersonResource(resources.ModelResource):
             )
             .first()
         )
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # An empty cell in a new row keeps the model's default (status, entry date).
+        attribute = field.attribute or ""
+        if (
+            instance.pk is None
+            and "__" not in attribute
+            and row.get(str(field.column_name)) in ("", None)
+            and any(
+                f.name == attribute and f.has_default()
+                for f in instance._meta.concrete_fields
+            )
+        ):
+            return
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
     def validate_instance(
         self, instance, import_validation_errors=None, validate_unique=True

@@ -114,3 +114,35 @@ def test_a_person_already_in_the_base_is_not_doubled(client, superuser, mentors)
     result = response.context["result"]
     assert result.totals["new"] == 0
     assert result.totals["update"] == 2
+
+
+def test_mentee_import_rejects_an_unknown_class_and_saves_nothing(organisation):
+    from tablib import Dataset
+
+    from people.models import MenteeProfile
+    from people.resources import MenteeResource
+
+    f.StudyGroupFactory(organisation=organisation, name="7Б", grade=7)
+    resource = MenteeResource()
+    headers = [str(field.column_name) for field in resource.get_import_fields()]
+    good = dict.fromkeys(headers, "")
+    good |= {
+        "Организация": organisation.short_name,
+        "Фамилия": "Смирнова",
+        "Имя": "Вера",
+        "Кто": "обучающийся",
+        "Класс или группа": "7б",
+        "Дата рождения": "05.03.2013",
+    }
+    bad = good | {"Фамилия": "Орлов", "Имя": "Илья", "Класс или группа": "7Я"}
+    dataset = Dataset(headers=headers)
+    dataset.append([good[h] for h in headers])
+    dataset.append([bad[h] for h in headers])
+
+    result = resource.import_data(dataset, dry_run=False, raise_errors=False)
+
+    assert result.has_validation_errors()
+    [invalid] = result.invalid_rows
+    assert invalid.number == 2
+    assert "7Я" in str(invalid.error_dict)
+    assert MenteeProfile.objects.count() == 0

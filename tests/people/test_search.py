@@ -10,7 +10,7 @@ from tests import factories as f
 def people(organisation):
     return [
         f.ParticipantFactory(
-            organisation=organisation, last_name=name, first_name=first
+            organisation=organisation, last_name=name, first_name=first, middle_name=""
         )
         for name, first in [
             ("Иванова", "Мария"),
