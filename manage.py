@@ -8,6 +8,11 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
+    # A checkout with no environment at all is a developer's: let management
+    # commands run in DEBUG. The web server (wsgi.py) still refuses to start
+    # without SECRET_KEY when DEBUG is off.
+    if not os.environ.get("SECRET_KEY") and "DEBUG" not in os.environ:
+        os.environ["DEBUG"] = "1"
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:

@@ -154,7 +154,6 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
-IMPORT_EXPORT_FORMATS = None  # set below after import of formats
 
 from import_export.formats.base_formats import XLSX  # noqa: E402
 

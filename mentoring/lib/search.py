@@ -10,11 +10,15 @@ databases, because lowercase а…я are contiguous code points (ё is folded to
 from django.db.models import Q, QuerySet
 
 
+def fold(text: str) -> str:
+    """Case- and «ё»-insensitive form of `text`."""
+    return text.casefold().replace("ё", "е")
+
+
 def normalize(text: str | None) -> str:
     if not text:
         return ""
-    folded = str(text).casefold().replace("ё", "е")
-    return " ".join(folded.split())
+    return " ".join(fold(str(text)).split())
 
 
 def search(queryset: QuerySet, query: str, *fields: str) -> QuerySet:

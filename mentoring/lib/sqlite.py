@@ -7,6 +7,8 @@ compares UPPER() of both sides there, which folds Cyrillic.
 import re
 from functools import lru_cache
 
+from mentoring.lib.search import fold
+
 
 @lru_cache(maxsize=256)
 def _like_regex(pattern: str, escape: str | None) -> re.Pattern:
@@ -14,7 +16,7 @@ def _like_regex(pattern: str, escape: str | None) -> re.Pattern:
     while i < len(chars):
         char = chars[i]
         if escape and char == escape and i + 1 < len(chars):
-            parts.append(re.escape(normalize_char(chars[i + 1])))
+            parts.append(re.escape(fold(chars[i + 1])))
             i += 2
             continue
         if char == "%":
@@ -22,20 +24,15 @@ def _like_regex(pattern: str, escape: str | None) -> re.Pattern:
         elif char == "_":
             parts.append(".")
         else:
-            parts.append(re.escape(normalize_char(char)))
+            parts.append(re.escape(fold(char)))
         i += 1
     return re.compile("".join(parts), re.DOTALL)
-
-
-def normalize_char(char: str) -> str:
-    return char.casefold().replace("ё", "е")
 
 
 def unicode_like(pattern, value, escape=None):
     if pattern is None or value is None:
         return None
-    folded = str(value).casefold().replace("ё", "е")
-    return _like_regex(pattern, escape).fullmatch(folded) is not None
+    return _like_regex(pattern, escape).fullmatch(fold(str(value))) is not None
 
 
 def install(sender, connection, **kwargs):
