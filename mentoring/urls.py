@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from mentoring import views
@@ -19,5 +19,10 @@ urlpatterns = [
     ),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("export/<slug:identifier>.<slug:fmt>", views.export, name="export"),
+    path("people/", include("people.urls")),
+    path("import/", include("people.import_urls")),
+    path("pairs/", include("pairs.urls")),
+    path("matching/", include("pairs.matching_urls")),
     path("admin/", admin.site.urls),
 ]

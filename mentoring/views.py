@@ -7,10 +7,12 @@ the higher apps.
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from mentoring.lib.export import get_exporter
 from mentoring.models import MeetingType, MentoringForm, Organisation, Programme
 
 OPEN_STATUSES = ("formed", "active")
@@ -243,3 +245,15 @@ def municipality_summary(access, user) -> dict:
             "active_pairs": sum(o.active_pairs for o in rows),
         },
     }
+
+
+def export(request: HttpRequest, identifier: str, fmt: str) -> HttpResponse:
+    """The one download view of every report: finds the exporter, checks that the
+    user may run it (403 otherwise), and sends the file built in memory."""
+    exporter_class = get_exporter(identifier)
+    if exporter_class is None or fmt not in exporter_class.formats:
+        raise Http404
+    exporter = exporter_class(request)
+    if not exporter.allowed():
+        raise PermissionDenied
+    return exporter.response(fmt)

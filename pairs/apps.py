@@ -6,3 +6,6 @@ class PairsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "pairs"
     verbose_name = _("Pairs and meetings")
+
+    def ready(self):
+        from pairs import exports  # noqa: F401  (registers the exporters)

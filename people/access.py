@@ -5,6 +5,7 @@ Every view asks these helpers first; templates never filter by permission.
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from mentoring.models import Organisation
@@ -126,4 +127,14 @@ def require_organisation(request) -> Organisation:
     organisation = request.access.organisation
     if organisation is None:
         raise Http404
+    return organisation
+
+
+def require_curator(request) -> Organisation:
+    """The current organisation for a user who runs its mentoring (head, deputy,
+    curator); 403 for anyone else. Objects are then looked up within this
+    organisation only, so another organisation's objects are 404."""
+    organisation = require_organisation(request)
+    if not request.access.is_manager:
+        raise PermissionDenied
     return organisation

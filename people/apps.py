@@ -6,3 +6,6 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "people"
     verbose_name = _("People and bases")
+
+    def ready(self):
+        from people import exports  # noqa: F401  (registers the exporters)

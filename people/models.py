@@ -327,6 +327,18 @@ class MentorProfileQuerySet(models.QuerySet):
             status__in=[MentorProfile.Status.READY, MentorProfile.Status.IN_PAIR]
         )
 
+    def with_load(self):
+        """Annotate `load`: mentees currently in the mentor's open pairs and groups
+        (as the main mentor). Reverse relations only: people does not import pairs."""
+        open_pair = Q(
+            pairs__status__in=["formed", "active"],
+            pairs__memberships__left_on__isnull=True,
+            pairs__memberships__isnull=False,
+        )
+        return self.annotate(
+            load=models.Count("pairs__memberships", filter=open_pair, distinct=True)
+        )
+
 
 class MentorProfile(models.Model):
     """A row of the mentor base («база наставников»)."""

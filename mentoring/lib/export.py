@@ -1,0 +1,189 @@
+"""One pattern for every report: an exporter class per report, shared renderers.
+
+An exporter names itself (`identifier`, `verbose_name`), says who may run it
+(`allowed()`), and yields `rows()` (header row first) for XLSX and/or a template
+context for PDF. `mentoring.views.export` serves them all; `admin_action()` turns one
+into an admin action. The file is built in memory and sent whole, so a failure never
+leaves a half-written download. Cells that a spreadsheet would read as a formula
+(`= + - @`) are escaped. This module imports no app.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+XLSX = "xlsx"
+PDF = "pdf"
+CONTENT_TYPES = {
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    PDF: "application/pdf",
+}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+REGISTRY: dict[str, type[Exporter]] = {}
+
+
+def register(cls: type[Exporter]) -> type[Exporter]:
+    """Class decorator: make an exporter reachable at /export/<identifier>.<fmt>."""
+    if cls.identifier in REGISTRY and REGISTRY[cls.identifier] is not cls:
+        raise ValueError(f"Exporter {cls.identifier!r} is registered twice")
+    REGISTRY[cls.identifier] = cls
+    return cls
+
+
+def get_exporter(identifier: str) -> type[Exporter] | None:
+    return REGISTRY.get(identifier)
+
+
+class Exporter:
+    identifier: str = ""
+    verbose_name = ""
+    formats: Sequence[str] = (XLSX,)
+    template_name: str | None = None  # for PDF
+    landscape = False
+
+    def __init__(self, request, queryset=None):
+        self.request = request
+        self.params = request.GET
+        self._queryset = queryset
+
+    # --- to override -------------------------------------------------------------
+    def allowed(self) -> bool:
+        return False
+
+    def rows(self) -> Iterable[Sequence]:
+        """The header row first, then one row per record."""
+        raise NotImplementedError
+
+    def context(self) -> dict:
+        """Template context for PDF."""
+        return {"exporter": self}
+
+    def filename(self) -> str:
+        return f"{self.verbose_name} {timezone.localdate():%Y-%m-%d}"
+
+    # --- rendering ---------------------------------------------------------------
+    def render(self, fmt: str) -> bytes:
+        if fmt == XLSX:
+            return render_xlsx(self.rows(), title=str(self.verbose_name))
+        if fmt == PDF:
+            context = {"title": self.verbose_name, "landscape": self.landscape}
+            context.update(self.context())
+            return render_pdf(self.template_name, context, request=self.request)
+        raise ValueError(fmt)
+
+    def response(self, fmt: str) -> HttpResponse:
+        content = self.render(fmt)
+        return file_response(content, f"{self.filename()}.{fmt}", CONTENT_TYPES[fmt])
+
+
+def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    ascii_name = (
+        filename.encode("ascii", "ignore").decode()
+        or f"export.{filename.rsplit('.', 1)[-1]}"
+    )
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+def escape_cell(value):
+    """Text that a spreadsheet would execute as a formula is prefixed with «'»."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, date | datetime):
+        return 10
+    text = str(value)
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def render_xlsx(rows: Iterable[Sequence], title: str = "Sheet") -> bytes:
+    """An .xlsx with a bold frozen header, widths fitted to the content (within
+    limits), wrapped long text, and real date cells shown as ДД.ММ.ГГГГ."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    rows = [list(row) for row in rows]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(title))
+    sheet.freeze_panes = "A2"
+    columns = max((len(row) for row in rows), default=0)
+    for index in range(columns):
+        width = max(
+            (_width(row[index]) for row in rows[:500] if index < len(row)), default=0
+        )
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(
+            max(width + 2, MIN_WIDTH), MAX_WIDTH
+        )
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="E7EEF7")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for number, row in enumerate(rows):
+        cells = []
+        for value in row:
+            if isinstance(value, datetime):
+                value = (
+                    timezone.localtime(value).replace(tzinfo=None)
+                    if timezone.is_aware(value)
+                    else value
+                )
+            cell = WriteOnlyCell(sheet, value=escape_cell(value))
+            if number == 0:
+                cell.font, cell.fill, cell.alignment = header_font, header_fill, wrap
+            elif isinstance(value, datetime):
+                cell.number_format = "DD.MM.YYYY HH:MM"
+            elif isinstance(value, date):
+                cell.number_format = "DD.MM.YYYY"
+            elif isinstance(value, str) and (len(value) > MAX_WIDTH or "\n" in value):
+                cell.alignment = wrap
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    for char in "[]:*?/\\":
+        title = title.replace(char, " ")
+    return title[:31] or "Sheet"
+
+
+def render_pdf(template_name: str, context: dict, request=None) -> bytes:
+    """A PDF from a template extending base_print.html. WeasyPrint is imported here,
+    so the rest of the site runs without Pango."""
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, context, request=request)
+    base_url = request.build_absolute_uri("/") if request is not None else None
+    return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def admin_action(identifier: str, fmt: str = XLSX, description=None):
+    """An admin action that exports the selected rows through the exporter."""
+
+    def action(modeladmin, request, queryset):
+        exporter = REGISTRY[identifier](request, queryset=queryset)
+        return exporter.response(fmt)
+
+    action.short_description = description or REGISTRY[identifier].verbose_name
+    action.__name__ = f"export_{identifier.replace('-', '_')}_{fmt}"
+    return action
