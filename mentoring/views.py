@@ -257,3 +257,8 @@ def export(request: HttpRequest, identifier: str, fmt: str) -> HttpResponse:
     if not exporter.allowed():
         raise PermissionDenied
     return exporter.response(fmt)
+
+
+def not_built(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Placeholder of a page that is being built (keeps URL names stable)."""
+    raise Http404

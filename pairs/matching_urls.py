@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from mentoring.views import not_built as todo
 
 app_name = "matching"
 
-urlpatterns = []
+urlpatterns = [
+    path("requests/", todo, name="request-map"),
+    path("mentee/<int:pk>/", todo, name="for-mentee"),
+    path("mentor/<int:pk>/", todo, name="for-mentor"),
+]
