@@ -164,7 +164,7 @@ def render_xlsx(rows: Iterable[Sequence], title: str = "Sheet") -> bytes:
 def _sheet_title(title: str) -> str:
     for char in "[]:*?/\\":
         title = title.replace(char, " ")
-    return title[:31] or "Sheet"
+    return " ".join(title.split())[:31] or "Sheet"
 
 
 def render_pdf(template_name: str, context: dict, request=None) -> bytes:

@@ -1,0 +1,112 @@
+"""The exporter pattern: the XLSX renderer and the one download view."""
+
+import io
+from datetime import date, datetime
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from mentoring.lib import export
+
+
+def workbook(content: bytes):
+    return load_workbook(io.BytesIO(content)).active
+
+
+def test_xlsx_keeps_cyrillic_dates_and_numbers():
+    content = export.render_xlsx(
+        [["ФИО", "Дата", "Возраст"], ["Ёлкина Анна", date(2026, 3, 5), 14]],
+        title="База наставляемых",
+    )
+    sheet = workbook(content)
+    assert sheet.title == "База наставляемых"
+    assert [cell.value for cell in sheet[1]] == ["ФИО", "Дата", "Возраст"]
+    assert sheet["A2"].value == "Ёлкина Анна"
+    assert sheet["B2"].value == datetime(2026, 3, 5)
+    assert sheet["B2"].number_format == "DD.MM.YYYY"
+    assert sheet["C2"].value == 14
+
+
+def test_xlsx_header_is_frozen_bold_and_columns_fit():
+    long_text = "очень длинный текст " * 20
+    sheet = workbook(export.render_xlsx([["Кратко", "Длинно"], ["а", long_text]]))
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold
+    assert sheet.column_dimensions["A"].width == export.MIN_WIDTH
+    assert sheet.column_dimensions["B"].width == export.MAX_WIDTH
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+7 900", "-5", "@SUM(A1)"])
+def test_xlsx_escapes_what_a_spreadsheet_would_run(text):
+    sheet = workbook(export.render_xlsx([["Поле"], [text]]))
+    assert sheet["A2"].value == "'" + text
+    assert sheet["A2"].data_type == "s"
+
+
+def test_sheet_title_drops_forbidden_characters():
+    sheet = workbook(export.render_xlsx([["x"]], title="Пары: 2026/2027 [черновик]"))
+    assert sheet.title == "Пары 2026 2027 черновик"
+
+
+class Probe(export.Exporter):
+    identifier = "probe-test"
+    verbose_name = "Проба"
+
+    def allowed(self):
+        return self.request.user.username == "curator"
+
+    def rows(self):
+        yield ["Колонка"]
+        yield [self.params.get("value", "")]
+
+
+@pytest.fixture
+def probe():
+    export.register(Probe)
+    yield Probe
+    export.REGISTRY.pop(Probe.identifier)
+
+
+def test_download_view_sends_the_file(client, curator, probe):
+    client.force_login(curator)
+    url = reverse("export", kwargs={"identifier": "probe-test", "fmt": "xlsx"})
+    response = client.get(url, {"value": "Привет"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == export.CONTENT_TYPES["xlsx"]
+    assert (
+        "filename*=UTF-8''%D0%9F%D1%80%D0%BE%D0%B1%D0%B0"
+        in (response["Content-Disposition"])
+    )
+    assert workbook(response.content)["A2"].value == "Привет"
+
+
+def test_download_view_refuses_who_may_not(client, outsider, probe):
+    client.force_login(outsider)
+    url = reverse("export", kwargs={"identifier": "probe-test", "fmt": "xlsx"})
+    assert client.get(url).status_code == 403
+
+
+def test_download_view_404_for_unknown_report_or_format(client, curator, probe):
+    client.force_login(curator)
+    assert (
+        client.get(reverse("export", args=["no-such-report", "xlsx"])).status_code
+        == 404
+    )
+    assert client.get(reverse("export", args=["probe-test", "pdf"])).status_code == 404
+
+
+def test_register_refuses_a_second_exporter_with_the_same_name(probe):
+    class Other(export.Exporter):
+        identifier = "probe-test"
+
+    with pytest.raises(ValueError):
+        export.register(Other)
+
+
+def test_admin_action_exports_the_selection(probe, curator):
+    request = RequestFactory().get("/")
+    request.user = curator
+    response = export.admin_action("probe-test")(None, request, queryset=None)
+    assert workbook(response.content)["A1"].value == "Колонка"
