@@ -3,8 +3,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
+from mentoring.lib.export import admin_action
 from mentoring.lib.search import search
-from people import models
+from people import exports, models  # noqa: F401  (exports: the admin actions' exporters)
 from people.resources import MenteeResource, MentorResource
 
 
@@ -167,6 +168,11 @@ class MentorProfileAdmin(NormalisedSearchMixin, ImportExportModelAdmin):
     list_select_related = ["participant__organisation", "category"]
     autocomplete_fields = ["participant"]
     inlines = [MentorStatusChangeInline, MentorTrainingInline]
+    actions = [
+        admin_action(
+            "mentor-base", description=_("Export in the federal template layout")
+        )
+    ]
 
     @admin.display(description=_("full name"), ordering="participant__search_text")
     def full_name(self, obj):
@@ -215,6 +221,11 @@ class MenteeProfileAdmin(NormalisedSearchMixin, ImportExportModelAdmin):
     autocomplete_fields = ["participant"]
     filter_horizontal = ["categories"]
     inlines = [MenteeRequestInline]
+    actions = [
+        admin_action(
+            "mentee-base", description=_("Export in the federal template layout")
+        )
+    ]
 
     @admin.display(description=_("full name"), ordering="participant__search_text")
     def full_name(self, obj):

@@ -110,3 +110,19 @@ def test_admin_action_exports_the_selection(probe, curator):
     request.user = curator
     response = export.admin_action("probe-test")(None, request, queryset=None)
     assert workbook(response.content)["A1"].value == "Колонка"
+
+
+def test_admin_exports_the_selected_mentees_in_the_federal_layout(client, superuser):
+    from tests import factories as f
+
+    chosen = f.MenteeFactory()
+    f.MenteeFactory()
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:people_menteeprofile_changelist"),
+        {"action": "export_mentee_base_xlsx", "_selected_action": [chosen.pk]},
+    )
+    assert response.status_code == 200
+    sheet = workbook(response.content)
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == [chosen.participant.full_name]
