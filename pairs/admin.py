@@ -10,6 +10,22 @@ class PairMenteeInline(admin.TabularInline):
     autocomplete_fields = ["mentee"]
 
 
+class PairEventInline(admin.TabularInline):
+    """The history is written by the services: shown here, never edited."""
+
+    model = models.PairEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "kind", "on", "by", "old_mentor", "new_mentor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.Pair)
 class PairAdmin(NormalisedSearchMixin, admin.ModelAdmin):
     search_paths = (
@@ -35,7 +51,7 @@ class PairAdmin(NormalisedSearchMixin, admin.ModelAdmin):
         "mentor__participant",
     ]
     autocomplete_fields = ["mentor", "co_mentor"]
-    inlines = [PairMenteeInline]
+    inlines = [PairMenteeInline, PairEventInline]
     date_hierarchy = "start_on"
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
@@ -374,3 +375,66 @@ class MeetingAttendance(models.Model):
 
     def __str__(self):
         return str(self.mentee)
+
+
+class PairEvent(models.Model):
+    """A line of a pair's history: created, approved, completed, terminated, a new
+    mentor. Written by the services only and never deleted, so the story of a pair
+    survives its completion or termination."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("formed")
+        APPROVED = "approved", _("approved by an order")
+        COMPLETED = "completed", _("completed")
+        TERMINATED = "terminated", _("terminated")
+        MENTOR_REPLACED = "mentor_replaced", _("mentor replaced")
+
+    pair = models.ForeignKey(
+        Pair,
+        verbose_name=_("pair or group"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    on = models.DateField(_("takes effect on"))
+    note = models.TextField(_("note"), blank=True)
+    old_mentor = models.ForeignKey(
+        MentorProfile,
+        verbose_name=_("previous mentor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    new_mentor = models.ForeignKey(
+        MentorProfile,
+        verbose_name=_("new mentor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("event of a pair")
+        verbose_name_plural = _("history of the pair")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="mentor_replaced")
+                | Q(old_mentor__isnull=False, new_mentor__isnull=False),
+                name="pair_event_replacement_names_mentors",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pair}: {self.get_kind_display()}"

@@ -1,15 +1,19 @@
 from django.urls import path
 
-from mentoring.views import not_built as todo
+from pairs import views
 
 app_name = "pairs"
 
 urlpatterns = [
-    path("", todo, name="list"),
-    path("new/", todo, name="create"),
-    path("approve/", todo, name="approve"),
-    path("<int:pk>/", todo, name="detail"),
-    path("<int:pk>/close/", todo, name="close"),
-    path("<int:pk>/terminate/", todo, name="terminate"),
-    path("<int:pk>/replace-mentor/", todo, name="replace-mentor"),
+    path("", views.pair_list, name="list"),
+    path("new/", views.pair_create_view, name="create"),
+    path("approve/", views.pair_approve, name="approve"),
+    path("<int:pk>/", views.pair_detail, name="detail"),
+    path("<int:pk>/close/", views.pair_close_view, name="close"),
+    path("<int:pk>/terminate/", views.pair_terminate_view, name="terminate"),
+    path(
+        "<int:pk>/replace-mentor/",
+        views.pair_replace_mentor_view,
+        name="replace-mentor",
+    ),
 ]
