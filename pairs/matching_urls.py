@@ -1,11 +1,11 @@
 from django.urls import path
 
-from mentoring.views import not_built as todo
+from pairs import matching_views as views
 
 app_name = "matching"
 
 urlpatterns = [
-    path("requests/", todo, name="request-map"),
-    path("mentee/<int:pk>/", todo, name="for-mentee"),
-    path("mentor/<int:pk>/", todo, name="for-mentor"),
+    path("requests/", views.request_map, name="request-map"),
+    path("mentee/<int:pk>/", views.for_mentee, name="for-mentee"),
+    path("mentor/<int:pk>/", views.for_mentor, name="for-mentor"),
 ]

@@ -1,0 +1,193 @@
+"""Matching help for the curator: mentors for a mentee or a group, mentees for a
+mentor, and the request map. The scoring is in `pairs.matching`, the map in
+`people.request_map`; these views only read the URL and lay the results out."""
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from mentoring.models import MentoringForm, Programme
+from pairs import matching
+from pairs.rules import mentor_load
+from people.access import require_curator
+from people.models import MenteeProfile, MentorProfile
+from people.request_map import BY_AREA, BY_CATEGORY, build_request_map
+
+
+def pick(items, raw):
+    """The item of `items` whose pk is the GET value `raw`, or None."""
+    try:
+        wanted = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return next((item for item in items if item.pk == wanted), None)
+
+
+def pks(values) -> list[int]:
+    """Distinct integer pks from repeated GET values, in order; junk is ignored."""
+    found = []
+    for value in values:
+        if value.isdigit() and int(value) not in found:
+            found.append(int(value))
+    return found
+
+
+def form_choices(organisation) -> tuple[list[MentoringForm], list[MentoringForm]]:
+    """Active forms: those the organisation's programmes run, and the others (a
+    curator may still match in a form the programmes do not name yet)."""
+    forms = list(MentoringForm.objects.filter(is_active=True))
+    running = set(
+        MentoringForm.objects.filter(programmes__organisation=organisation).values_list(
+            "pk", flat=True
+        )
+    )
+    return (
+        [form for form in forms if form.pk in running],
+        [form for form in forms if form.pk not in running],
+    )
+
+
+def create_pair_url(mentor, mentees, form=None, role_variant=None) -> str:
+    params = [("mentor", mentor.pk)]
+    params += [("mentee", mentee.pk) for mentee in mentees]
+    if form is not None:
+        params.append(("form", form.pk))
+    if role_variant is not None:
+        params.append(("role_variant", role_variant.pk))
+    return f"{reverse('pairs:create')}?{urlencode(params)}"
+
+
+def ranked(matches: list, url) -> list[dict]:
+    """Rows for the template: rank, the match, its «create a pair» link, and the
+    mark of the best suggestion (the first one, unless it is blocked)."""
+    return [
+        {
+            "rank": rank,
+            "match": match,
+            "create_url": None if match.blocked else url(match),
+            "is_best": rank == 1 and not match.blocked,
+        }
+        for rank, match in enumerate(matches, start=1)
+    ]
+
+
+def for_mentee(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ranked mentors for a mentee, or for a group (`?mentee=<pk>` repeated)."""
+    organisation = require_curator(request)
+    mentees_in_organisation = matching.mentee_queryset().for_organisation(organisation)
+    main = get_object_or_404(mentees_in_organisation, pk=pk)
+    others = [other for other in pks(request.GET.getlist("mentee")) if other != pk]
+    found = mentees_in_organisation.in_bulk(others)
+    if len(found) != len(others):
+        raise Http404
+    mentees = [main] + [found[other] for other in others]
+
+    running_forms, other_forms = form_choices(organisation)
+    forms = running_forms + other_forms
+    form = (
+        pick(forms, request.GET.get("form"))
+        or matching.default_form(main)
+        or next(iter(running_forms or forms), None)
+    )
+    role_variants = list(form.role_variants.filter(is_active=True)) if form else []
+    role_variant = pick(role_variants, request.GET.get("role_variant"))
+
+    matches = matching.suggest_mentors(
+        mentees,
+        organisation=organisation,
+        form=form,
+        role_variant=role_variant,
+        today=date.today(),
+    )
+    rows = ranked(
+        matches,
+        lambda match: create_pair_url(match.mentor, mentees, form, role_variant),
+    )
+    addable = (
+        MenteeProfile.objects.for_organisation(organisation)
+        .waiting()
+        .exclude(pk__in=[mentee.pk for mentee in mentees])
+        .select_related("participant__study_group")
+    )
+    group = [
+        {
+            "mentee": mentee,
+            "requests": matching.open_requests(mentee),
+            "remove_query": urlencode(
+                [("mentee", m.pk) for m in mentees[1:] if m.pk != mentee.pk]
+                + ([("form", form.pk)] if form else [])
+                + ([("role_variant", role_variant.pk)] if role_variant else [])
+            ),
+        }
+        for mentee in mentees
+    ]
+    return render(
+        request,
+        "pairs/matching_for_mentee.html",
+        {
+            "main": main,
+            "mentees": mentees,
+            "group": group,
+            "others": mentees[1:],
+            "running_forms": running_forms,
+            "other_forms": other_forms,
+            "selected_form": form,
+            "role_variants": role_variants,
+            "selected_role_variant": role_variant,
+            "rows": rows,
+            "addable": addable,
+            "rules_help": matching.RULES_HELP,
+        },
+    )
+
+
+def for_mentor(request: HttpRequest, pk: int) -> HttpResponse:
+    """Waiting mentees of the organisation ranked for a mentor."""
+    organisation = require_curator(request)
+    mentor = get_object_or_404(
+        matching.mentor_queryset().for_organisation(organisation), pk=pk
+    )
+    matches = matching.suggest_mentees(
+        mentor, organisation=organisation, today=date.today()
+    )
+    rows = ranked(
+        matches,
+        lambda match: create_pair_url(mentor, match.mentees, match.form),
+    )
+    return render(
+        request,
+        "pairs/matching_for_mentor.html",
+        {
+            "mentor": mentor,
+            "load": mentor_load(mentor),
+            "is_ready": mentor.status
+            in (MentorProfile.Status.READY, MentorProfile.Status.IN_PAIR),
+            "rows": rows,
+            "rules_help": matching.RULES_HELP,
+        },
+    )
+
+
+def request_map(request: HttpRequest) -> HttpResponse:
+    """The request map: requests by area or category and form, with links to the
+    mentees behind every number."""
+    organisation = require_curator(request)
+    by = request.GET.get("by")
+    if by not in (BY_AREA, BY_CATEGORY):
+        by = BY_AREA
+    programmes = list(Programme.objects.for_organisation(organisation))
+    programme = pick(programmes, request.GET.get("programme"))
+    return render(
+        request,
+        "pairs/request_map.html",
+        {
+            "request_map": build_request_map(organisation, by=by, programme=programme),
+            "by": by,
+            "programmes": programmes,
+            "selected_programme": programme,
+            "mentee_list_url": reverse("people:mentee-list"),
+        },
+    )
