@@ -1,11 +1,12 @@
 from django.urls import path
 
-from mentoring.views import not_built as todo
+from people import import_views
 
 app_name = "imports"
 
-# <kind> is "mentees" or "mentors".
+# <kind> is "mentees" or "mentors"; anything else is 404.
 urlpatterns = [
-    path("<slug:kind>/", todo, name="upload"),
-    path("<slug:kind>/template.xlsx", todo, name="template"),
+    path("<slug:kind>/", import_views.upload, name="upload"),
+    path("<slug:kind>/confirm/", import_views.confirm, name="confirm"),
+    path("<slug:kind>/template.xlsx", import_views.template, name="template"),
 ]

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import Promise
 
 XLSX = "xlsx"
 PDF = "pdf"
@@ -87,10 +88,9 @@ class Exporter:
 
 def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    ascii_name = (
-        filename.encode("ascii", "ignore").decode()
-        or f"export.{filename.rsplit('.', 1)[-1]}"
-    )
+    stem, _dot, extension = filename.rpartition(".")
+    ascii_stem = "-".join(stem.encode("ascii", "ignore").decode().split())
+    ascii_name = f"{ascii_stem.strip('-') or 'export'}.{extension}"
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )
@@ -139,6 +139,8 @@ def render_xlsx(rows: Iterable[Sequence], title: str = "Sheet") -> bytes:
     for number, row in enumerate(rows):
         cells = []
         for value in row:
+            if isinstance(value, Promise):  # lazy translations
+                value = str(value)
             if isinstance(value, datetime):
                 value = (
                     timezone.localtime(value).replace(tzinfo=None)

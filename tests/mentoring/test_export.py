@@ -126,3 +126,10 @@ def test_admin_exports_the_selected_mentees_in_the_federal_layout(client, superu
     sheet = workbook(response.content)
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == [chosen.participant.full_name]
+
+
+def test_cyrillic_file_name_has_a_readable_ascii_fallback():
+    response = export.file_response(b"x", "База наставников 2026-11-23.xlsx", "a/b")
+    assert 'filename="2026-11-23.xlsx"' in response["Content-Disposition"]
+    response = export.file_response(b"x", "Пары.xlsx", "a/b")
+    assert 'filename="export.xlsx"' in response["Content-Disposition"]
