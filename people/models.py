@@ -83,7 +83,9 @@ class StudyGroup(models.Model):
                 fields=["organisation", "name"], name="study_group_unique_name"
             ),
             models.CheckConstraint(
-                condition=Q(grade__gte=1, grade__lte=11), name="study_group_grade_range"
+                condition=Q(grade__gte=1, grade__lte=11),
+                name="study_group_grade_range",
+                violation_error_message=_("The grade must be from 1 to 11."),
             ),
         ]
 
@@ -420,12 +422,16 @@ class MentorProfile(models.Model):
             models.CheckConstraint(
                 condition=Q(capacity__gte=1, capacity__lte=30),
                 name="mentor_capacity_range",
+                violation_error_message=_("A mentor can take from 1 to 30 mentees."),
             ),
             models.CheckConstraint(
                 condition=Q(desired_age_min__isnull=True)
                 | Q(desired_age_max__isnull=True)
                 | Q(desired_age_min__lte=models.F("desired_age_max")),
                 name="mentor_desired_age_order",
+                violation_error_message=_(
+                    "The lowest desired age cannot be above the highest."
+                ),
             ),
         ]
 
@@ -498,6 +504,7 @@ class MentorTraining(models.Model):
             models.CheckConstraint(
                 condition=Q(hours__isnull=True) | Q(hours__gte=1, hours__lte=2000),
                 name="mentor_training_hours_range",
+                violation_error_message=_("Hours of training must be from 1 to 2000."),
             ),
         ]
 
@@ -689,11 +696,17 @@ class Consent(models.Model):
                 condition=Q(revoked_on__isnull=True)
                 | Q(revoked_on__gte=models.F("given_on")),
                 name="consent_revoked_after_given",
+                violation_error_message=_(
+                    "A consent cannot be revoked before it was given."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True)
                 | Q(valid_until__gte=models.F("given_on")),
                 name="consent_valid_after_given",
+                violation_error_message=_(
+                    "A consent cannot expire before it was given."
+                ),
             ),
         ]
 
