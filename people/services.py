@@ -1,0 +1,517 @@
+"""Writes of the two bases: a person and their row in the base change together.
+
+Every function validates the whole change first and saves nothing when any part is
+wrong; the errors come back as one ValidationError keyed by field name, so a form
+can show each message next to its field.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.models import MentorCategory, Organisation, Programme
+from people.models import (
+    MenteeProfile,
+    MenteeRequest,
+    MentorProfile,
+    MentorStatusChange,
+    MentorTraining,
+    Participant,
+    User,
+)
+
+MENTEE_KINDS = (
+    Participant.Kind.PUPIL,
+    Participant.Kind.STUDENT,
+    Participant.Kind.TEACHER,
+    Participant.Kind.STAFF,
+)
+MENTOR_KINDS = (
+    Participant.Kind.TEACHER,
+    Participant.Kind.STAFF,
+    Participant.Kind.PUPIL,
+    Participant.Kind.STUDENT,
+    Participant.Kind.PARENT,
+    Participant.Kind.EXTERNAL,
+)
+# People of the organisation itself belong to the internal contour (domain.md).
+INTERNAL_KINDS = (
+    Participant.Kind.PUPIL,
+    Participant.Kind.STUDENT,
+    Participant.Kind.TEACHER,
+    Participant.Kind.STAFF,
+    Participant.Kind.PARENT,
+)
+MIN_AGE, MAX_AGE = 5, 100
+MAX_EXPERIENCE_YEARS = 60
+MIN_CAPACITY, MAX_CAPACITY = 1, 30
+
+PARTICIPANT_FIELDS = {
+    "kind",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "birth_date",
+    "study_group",
+    "position",
+    "workplace",
+    "experience_years",
+    "subjects",
+    "phone",
+    "email",
+    "representative_name",
+    "representative_phone",
+    "notes",
+}
+MENTEE_FIELDS = {
+    "programme",
+    "preferred_form",
+    "proposed_by",
+    "interests",
+    "achievements",
+    "meeting_time",
+    "entered_on",
+    "status",
+    "results",
+    "completion_mark",
+    "case_link",
+    "media_link",
+}
+MENTOR_FIELDS = {
+    "category",
+    "mentor_type",
+    "qualification_category",
+    "key_competencies",
+    "achievements",
+    "interests",
+    "desired_age_min",
+    "desired_age_max",
+    "meeting_time",
+    "capacity",
+    "status",
+    "shared_in_bank",
+    "entered_on",
+}
+REQUEST_FIELDS = {"area", "text", "form", "status"}
+
+
+class Errors(dict):
+    """Field name → messages, collected across the models of one change."""
+
+    def add(self, field: str | None, message) -> None:
+        self.setdefault(field or "__all__", []).append(message)
+
+    def absorb(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            self.setdefault(field, []).extend(messages)
+
+    def raise_if_any(self) -> None:
+        if self:
+            raise ValidationError(dict(self))
+
+
+def assign(instance, data: Mapping[str, Any], allowed: set[str]) -> None:
+    unknown = set(data) - allowed
+    if unknown:
+        raise TypeError(f"Unexpected fields: {', '.join(sorted(unknown))}")
+    for name, value in data.items():
+        setattr(instance, name, value)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+# --- Participants -------------------------------------------------------------
+
+
+def check_participant(
+    participant: Participant, *, kinds: Sequence[str], errors: Errors
+) -> None:
+    """The rules of the documents and common sense about a person's data."""
+    if participant.kind and participant.kind not in kinds:
+        errors.add("kind", _("This kind of participant cannot be in this base."))
+    birth_date = participant.birth_date
+    if birth_date is not None:
+        if birth_date > today():
+            errors.add("birth_date", _("The date of birth cannot be in the future."))
+        else:
+            age = participant.age_on(today())
+            if not MIN_AGE <= age <= MAX_AGE:
+                errors.add(
+                    "birth_date",
+                    gettext("Check the date of birth: the age would be %(age)s years.")
+                    % {"age": age},
+                )
+    if participant.kind == Participant.Kind.PUPIL and not participant.study_group_id:
+        errors.add("study_group", _("Choose the class of the pupil."))
+    experience = participant.experience_years
+    if experience is not None and not 0 <= experience <= MAX_EXPERIENCE_YEARS:
+        errors.add(
+            "experience_years",
+            gettext("Work experience is from 0 to %(max)s years.")
+            % {"max": MAX_EXPERIENCE_YEARS},
+        )
+    try:
+        participant.full_clean(validate_unique=False)
+    except ValidationError as error:
+        errors.absorb(error)
+
+
+def check_programme(
+    programme: Programme | None, organisation: Organisation, errors: Errors
+) -> None:
+    if programme is not None and programme.organisation_id != organisation.pk:
+        errors.add("programme", _("This programme belongs to another organisation."))
+
+
+def check_entered_on(entered_on: date | None, errors: Errors) -> None:
+    if entered_on is not None and entered_on > today():
+        errors.add("entered_on", _("The date of entering cannot be in the future."))
+
+
+# --- Mentees --------------------------------------------------------------------
+
+
+def prepare_requests(
+    mentee: MenteeProfile, requests: Iterable[Mapping[str, Any]], errors: Errors
+) -> tuple[list[MenteeRequest], list[MenteeRequest]]:
+    """Requests to save and to delete. Each item holds the request fields, and
+    optionally `id` (an existing request of this mentee) and `delete`."""
+    existing = {}
+    if mentee.pk:
+        existing = {request.pk: request for request in mentee.requests.all()}
+    to_save, to_delete = [], []
+    for number, item in enumerate(requests, start=1):
+        item = dict(item)
+        pk = item.pop("id", None)
+        pk = getattr(pk, "pk", pk)
+        delete = item.pop("delete", False)
+        if pk is not None and pk not in existing:
+            errors.add("requests", _("This request belongs to another mentee."))
+            continue
+        if delete:
+            if pk is not None:
+                to_delete.append(existing[pk])
+            continue
+        request = existing.get(pk) or MenteeRequest(mentee=mentee)
+        assign(request, item, REQUEST_FIELDS)
+        try:
+            request.full_clean(exclude=["mentee"])
+        except ValidationError as error:
+            for messages in error.message_dict.values():
+                for message in messages:
+                    errors.add(
+                        "requests",
+                        gettext("Request %(number)s: %(message)s")
+                        % {"number": number, "message": message},
+                    )
+        to_save.append(request)
+    return to_save, to_delete
+
+
+def save_mentee(
+    *,
+    organisation: Organisation,
+    mentee: MenteeProfile,
+    participant: Mapping[str, Any],
+    profile: Mapping[str, Any],
+    requests: Iterable[Mapping[str, Any]],
+) -> MenteeProfile:
+    person = mentee.participant
+    profile = dict(profile)
+    categories = profile.pop("categories", None)
+    assign(person, participant, PARTICIPANT_FIELDS)
+    assign(mentee, profile, MENTEE_FIELDS)
+    errors = Errors()
+    check_participant(person, kinds=MENTEE_KINDS, errors=errors)
+    check_programme(mentee.programme, organisation, errors)
+    check_entered_on(mentee.entered_on, errors)
+    try:
+        mentee.full_clean(exclude=["participant"])
+    except ValidationError as error:
+        errors.absorb(error)
+    to_save, to_delete = prepare_requests(mentee, requests, errors)
+    errors.raise_if_any()
+
+    person.save()
+    mentee.participant = person
+    mentee.save()
+    if categories is not None:
+        mentee.categories.set(categories)
+    for request in to_delete:
+        request.delete()
+    for request in to_save:
+        request.mentee = mentee
+        request.save()
+    return mentee
+
+
+@transaction.atomic
+def mentee_create(
+    *,
+    organisation: Organisation,
+    participant: Mapping[str, Any],
+    profile: Mapping[str, Any],
+    requests: Iterable[Mapping[str, Any]] = (),
+) -> MenteeProfile:
+    """A new person in the mentee base, with their requests (карта запросов).
+    `profile` may hold `categories` (grounds for inclusion)."""
+    mentee = MenteeProfile(participant=Participant(organisation=organisation))
+    return save_mentee(
+        organisation=organisation,
+        mentee=mentee,
+        participant=participant,
+        profile=profile,
+        requests=requests,
+    )
+
+
+@transaction.atomic
+def mentee_update(
+    *,
+    mentee: MenteeProfile,
+    participant: Mapping[str, Any],
+    profile: Mapping[str, Any],
+    requests: Iterable[Mapping[str, Any]] = (),
+) -> MenteeProfile:
+    """Change a mentee, their person data and requests; an item of `requests` with
+    an `id` changes that request, with `delete` removes it, without `id` adds one."""
+    return save_mentee(
+        organisation=mentee.participant.organisation,
+        mentee=mentee,
+        participant=participant,
+        profile=profile,
+        requests=requests,
+    )
+
+
+def own_rows(model, organisation: Organisation, rows: Iterable) -> list[int]:
+    pks = sorted({getattr(row, "pk", row) for row in rows})
+    if not pks:
+        raise ValidationError(_("Choose at least one row."))
+    found = model.objects.for_organisation(organisation).filter(pk__in=pks).count()
+    if found != len(pks):
+        raise ValidationError(
+            _("Some of the chosen rows belong to another organisation.")
+        )
+    return pks
+
+
+@transaction.atomic
+def mentees_set_status(
+    *, organisation: Organisation, mentees: Iterable[MenteeProfile], status: str
+) -> int:
+    """Move several mentees to `status`; returns how many changed."""
+    if status not in MenteeProfile.Status.values:
+        raise ValidationError(_("Unknown status."))
+    pks = own_rows(MenteeProfile, organisation, mentees)
+    return (
+        MenteeProfile.objects.filter(pk__in=pks)
+        .exclude(status=status)
+        .update(status=status, updated_at=timezone.now())
+    )
+
+
+@transaction.atomic
+def mentees_assign_programme(
+    *,
+    organisation: Organisation,
+    mentees: Iterable[MenteeProfile],
+    programme: Programme,
+) -> int:
+    """Put several mentees into a programme of the organisation; returns how many
+    changed."""
+    if programme.organisation_id != organisation.pk:
+        raise ValidationError(_("This programme belongs to another organisation."))
+    pks = own_rows(MenteeProfile, organisation, mentees)
+    return (
+        MenteeProfile.objects.filter(pk__in=pks)
+        .exclude(programme=programme)
+        .update(programme=programme, updated_at=timezone.now())
+    )
+
+
+# --- Mentors --------------------------------------------------------------------
+
+
+def check_mentor(mentor: MentorProfile, errors: Errors) -> bool:
+    """Rules about the mentor row; True when the database constraints hold."""
+    constraints_hold = True
+    low, high = mentor.desired_age_min, mentor.desired_age_max
+    if low is not None and high is not None and low > high:
+        errors.add(
+            "desired_age_max",
+            _("The upper age cannot be lower than the lower age."),
+        )
+        constraints_hold = False
+    if mentor.capacity is None or not MIN_CAPACITY <= mentor.capacity <= MAX_CAPACITY:
+        errors.add(
+            "capacity",
+            gettext("A mentor can take from %(min)s to %(max)s mentees.")
+            % {"min": MIN_CAPACITY, "max": MAX_CAPACITY},
+        )
+        constraints_hold = False
+    category: MentorCategory | None = mentor.category if mentor.category_id else None
+    if (
+        category is not None
+        and mentor.participant.kind in INTERNAL_KINDS
+        and category.contour == MentorCategory.Contour.EXTERNAL
+    ):
+        errors.add(
+            "category",
+            _(
+                "People of the organisation (pupils, students, staff, parents) are "
+                "in the internal contour: choose an internal category."
+            ),
+        )
+    check_entered_on(mentor.entered_on, errors)
+    return constraints_hold
+
+
+def save_mentor(
+    *,
+    mentor: MentorProfile,
+    participant: Mapping[str, Any],
+    profile: Mapping[str, Any],
+) -> MentorProfile:
+    person = mentor.participant
+    assign(person, participant, PARTICIPANT_FIELDS)
+    assign(mentor, profile, MENTOR_FIELDS)
+    errors = Errors()
+    check_participant(person, kinds=MENTOR_KINDS, errors=errors)
+    constraints_hold = check_mentor(mentor, errors)
+    try:
+        # The constraints' own messages say nothing to a user; ours above do.
+        mentor.full_clean(
+            exclude=["participant"], validate_constraints=constraints_hold
+        )
+    except ValidationError as error:
+        errors.absorb(error)
+    errors.raise_if_any()
+    person.save()
+    mentor.participant = person
+    mentor.save()
+    return mentor
+
+
+@transaction.atomic
+def mentor_create(
+    *,
+    organisation: Organisation,
+    participant: Mapping[str, Any],
+    profile: Mapping[str, Any],
+    by: User | None = None,
+) -> MentorProfile:
+    """A new person in the mentor base; the first step of the selection path is
+    recorded in the status history."""
+    mentor = MentorProfile(participant=Participant(organisation=organisation))
+    mentor = save_mentor(mentor=mentor, participant=participant, profile=profile)
+    MentorStatusChange.objects.create(
+        mentor=mentor, status_from="", status_to=mentor.status, changed_by=by
+    )
+    return mentor
+
+
+@transaction.atomic
+def mentor_update(
+    *,
+    mentor: MentorProfile,
+    participant: Mapping[str, Any],
+    profile: Mapping[str, Any],
+) -> MentorProfile:
+    """Change a mentor and their person data. The status moves only through
+    `mentor_set_status`, so that every move is in the history."""
+    if "status" in profile and profile["status"] != mentor.status:
+        raise TypeError("Use mentor_set_status() to change the status.")
+    return save_mentor(mentor=mentor, participant=participant, profile=profile)
+
+
+@transaction.atomic
+def mentor_set_status(
+    *,
+    mentor: MentorProfile,
+    status: str,
+    by: User | None,
+    comment: str = "",
+) -> MentorStatusChange:
+    """Move a mentor along the selection path (any step, forwards or back) and
+    record who did it, when and why."""
+    if status not in MentorProfile.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if status == mentor.status:
+        raise ValidationError({"status": _("The mentor already has this status.")})
+    change = MentorStatusChange(
+        mentor=mentor,
+        status_from=mentor.status,
+        status_to=status,
+        changed_by=by,
+        changed_at=timezone.now(),
+        comment=comment.strip(),
+    )
+    change.full_clean()
+    mentor.status = status
+    mentor.save(update_fields=["status", "updated_at"])
+    change.save()
+    return change
+
+
+@transaction.atomic
+def mentors_set_status(
+    *,
+    organisation: Organisation,
+    mentors: Iterable[MentorProfile],
+    status: str,
+    by: User | None,
+    comment: str = "",
+) -> int:
+    """`mentor_set_status` for several mentors; those already there are skipped.
+    Returns how many moved."""
+    if status not in MentorProfile.Status.values:
+        raise ValidationError(_("Unknown status."))
+    pks = own_rows(MentorProfile, organisation, mentors)
+    moved = 0
+    for mentor in MentorProfile.objects.filter(pk__in=pks).exclude(status=status):
+        mentor_set_status(mentor=mentor, status=status, by=by, comment=comment)
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def mentor_training_add(
+    *,
+    mentor: MentorProfile,
+    title: str,
+    completed_on: date,
+    provider: str = "",
+    hours: int | None = None,
+    document: str = "",
+) -> MentorTraining:
+    """Record a course or training the mentor completed."""
+    training = MentorTraining(
+        mentor=mentor,
+        title=title.strip(),
+        provider=provider.strip(),
+        completed_on=completed_on,
+        hours=hours,
+        document=document.strip(),
+    )
+    errors = Errors()
+    if completed_on is not None and completed_on > today():
+        errors.add("completed_on", _("The date cannot be in the future."))
+    hours_fit = hours is None or 1 <= hours <= 2000
+    if not hours_fit:
+        errors.add("hours", _("From 1 to 2000 hours."))
+    try:
+        training.full_clean(validate_constraints=hours_fit)
+    except ValidationError as error:
+        errors.absorb(error)
+    errors.raise_if_any()
+    training.save()
+    return training
