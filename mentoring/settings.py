@@ -176,6 +176,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 # Excel files imported into the bases: a larger upload is refused before parsing.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
+if TESTING:
+    # Tests create hundreds of users; a deliberately slow hasher would dominate.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

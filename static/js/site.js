@@ -11,6 +11,9 @@
  *   data-wait[="Text"]     on a form: once it is submitted, disable its submit buttons
  *                          and show a spinner (and the text, if any) on the one used.
  *   data-print             on a button: print the page.
+ *   data-check-all="name"  on a checkbox: tick or untick every checkbox named
+ *                          "name" (bulk actions on a list); it shows whether all,
+ *                          some or none are ticked.
  *
  * The default "please wait" text comes from <body data-wait-text="…">, so it is
  * translated by the template, not here.
@@ -135,6 +138,40 @@
     } else if (field.form.hasAttribute("data-autosubmit") && field.matches(AUTOSUBMIT_IN_FORM)) {
       submitForm(field.form);
     }
+  });
+
+  // data-check-all
+  function boxesFor(master) {
+    var name = master.getAttribute("data-check-all");
+    return Array.prototype.filter.call(
+      document.querySelectorAll('input[type="checkbox"]'),
+      function (box) {
+        return box.name === name && !box.disabled && box !== master;
+      }
+    );
+  }
+
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.hasAttribute && field.hasAttribute("data-check-all")) {
+      boxesFor(field).forEach(function (box) {
+        box.checked = field.checked;
+      });
+      field.indeterminate = false;
+      return;
+    }
+    if (field.type !== "checkbox" || !field.name) {
+      return;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-check-all]"), function (master) {
+      if (master.getAttribute("data-check-all") !== field.name) {
+        return;
+      }
+      var boxes = boxesFor(master);
+      var ticked = boxes.filter(function (box) { return box.checked; }).length;
+      master.checked = boxes.length > 0 && ticked === boxes.length;
+      master.indeterminate = ticked > 0 && ticked < boxes.length;
+    });
   });
 
   // data-print

@@ -17,6 +17,11 @@ from tests import factories as f
 TODAY = timezone.localdate()
 
 
+# Personas are requested by name inside tests: pytest-django cannot see that they
+# need the database, so mark it here (keeps these tests before the browser tests).
+pytestmark = pytest.mark.django_db
+
+
 def consented_mentee(organisation, **kwargs):
     mentee = f.MenteeFactory(participant__organisation=organisation, **kwargs)
     Consent.objects.create(

@@ -23,6 +23,10 @@ from tests.people.test_import_checks import (
     rows_file,
 )
 
+# Personas are requested by name inside tests: pytest-django cannot see that they
+# need the database, so mark it here (keeps these tests before the browser tests).
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):

@@ -19,6 +19,11 @@ TODAY = timezone.localdate()
 LIST = reverse("people:mentee-list")
 
 
+# Personas are requested by name inside tests: pytest-django cannot see that they
+# need the database, so mark it here (keeps these tests before the browser tests).
+pytestmark = pytest.mark.django_db
+
+
 def years_ago(years: int) -> date:
     """A birth date `years` full years back (the 28th on a 29 February)."""
     return date(TODAY.year - years, TODAY.month, min(TODAY.day, 28))
@@ -34,6 +39,9 @@ def mentee(organisation, last_name, **kwargs):
         for key in list(kwargs)
         if key.startswith("participant__")
     }
+    # Fixed names: a random patronymic such as «Петровна» would match the searches.
+    participant.setdefault("first_name", "Мария")
+    participant.setdefault("middle_name", "")
     return f.MenteeFactory(
         participant__organisation=organisation,
         participant__last_name=last_name,

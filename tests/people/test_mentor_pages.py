@@ -15,6 +15,11 @@ TODAY = timezone.localdate()
 LIST = reverse("people:mentor-list")
 
 
+# Personas are requested by name inside tests: pytest-django cannot see that they
+# need the database, so mark it here (keeps these tests before the browser tests).
+pytestmark = pytest.mark.django_db
+
+
 def names(response) -> list[str]:
     return [mentor.participant.last_name for mentor in response.context["mentors"]]
 
@@ -27,6 +32,9 @@ def mentor(organisation, last_name, **kwargs):
     person = {
         key: kwargs.pop(key) for key in list(kwargs) if key.startswith("participant__")
     }
+    # Fixed names: a random patronymic such as «Петрович» would match the searches.
+    person.setdefault("participant__first_name", "Мария")
+    person.setdefault("participant__middle_name", "")
     return f.MentorFactory(
         participant__organisation=organisation,
         participant__last_name=last_name,
