@@ -75,6 +75,8 @@ def management_summary(organisation: Organisation, access) -> dict:
                     Q(consents__given_on__lte=today),
                     Q(consents__revoked_on__isnull=True)
                     | Q(consents__revoked_on__gt=today),
+                    Q(consents__valid_until__isnull=True)
+                    | Q(consents__valid_until__gte=today),
                 ).values("pk")
             ),
         ),
@@ -150,6 +152,7 @@ def stale_pairs(programmes, form_ids, today: date) -> list[dict]:
                     "title": row["pairs__title"] or row["pairs__role_variant__name"],
                     "last_meeting": row["last_meeting"],
                     "days": days,
+                    "pk": row["pairs"],
                 }
             )
     return stale

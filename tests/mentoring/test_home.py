@@ -139,3 +139,26 @@ def test_mentor_home_query_count(client, mentor, pair, django_assert_max_num_que
     client.force_login(mentor)
     with django_assert_max_num_queries(15):
         client.get(reverse("home"))
+
+
+def test_curator_home_numbers_lead_to_the_lists(client, curator, bases):
+    client.force_login(curator)
+    body = client.get(reverse("home")).content.decode()
+    assert f"{reverse('people:mentee-list')}?status=waiting" in body
+    assert f"{reverse('people:mentee-list')}?consent=missing" in body
+    assert reverse("pairs:detail", args=[bases.pk]) in body  # the stale pair
+
+
+def test_expired_consent_counts_as_missing(client, curator, pair):
+    from people.models import Consent
+
+    person = pair.memberships.get().mentee.participant
+    Consent.objects.create(
+        participant=person,
+        scope=Consent.Scope.PROCESSING,
+        given_by="Мать",
+        given_on=date.today() - timedelta(days=400),
+        valid_until=date.today() - timedelta(days=35),
+    )
+    client.force_login(curator)
+    assert client.get(reverse("home")).context["mentees"]["no_consent"] == 1

@@ -50,7 +50,7 @@ from pairs.management.commands._demo_specs import (
     PairSpec,
     PupilSpec,
 )
-from pairs.models import Meeting, MeetingAttendance, Pair, PairMentee
+from pairs.models import Meeting, MeetingAttendance, Pair, PairEvent, PairMentee
 from people.models import (
     Consent,
     Membership,
@@ -816,6 +816,22 @@ class DemoBuilder:
             )
             for index, participant in enumerate(plan.mentees):
                 self.add_pair_mentee(plan, index, participant)
+            self.add_events(plan.pair)
+
+    def add_events(self, pair: Pair):
+        """The pair's history as the services would have written it."""
+
+        def event(kind, on, note=""):
+            at = timezone.make_aware(datetime.combine(on, time(15, 0)))
+            save(PairEvent(pair=pair, kind=kind, on=on, at=at, note=note))
+
+        event(PairEvent.Kind.CREATED, pair.start_on)
+        if pair.order_number:
+            event(PairEvent.Kind.APPROVED, pair.order_date, pair.order_number)
+        if pair.status == Pair.Status.COMPLETED:
+            event(PairEvent.Kind.COMPLETED, pair.ended_on, pair.result)
+        elif pair.status == Pair.Status.TERMINATED:
+            event(PairEvent.Kind.TERMINATED, pair.ended_on, pair.termination_reason)
 
     def add_pair_mentee(self, plan: PlannedPair, index: int, participant: Participant):
         spec = plan.spec
