@@ -4,6 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -128,6 +129,15 @@ class Pair(models.Model):
         choices=Evidence.choices,
         blank=True,
     )
+    paused_until = models.DateField(
+        _("paused until"),
+        null=True,
+        blank=True,
+        help_text=_("Holidays or illness: no reminders until this date."),
+    )
+    pause_reason = models.CharField(
+        _("reason for the pause"), max_length=255, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -194,6 +204,9 @@ class Pair(models.Model):
         if (self.planned_end_on - today).days <= 14:
             return "final"
         return "regular"
+
+    def is_paused(self, today: date | None = None) -> bool:
+        return bool(self.paused_until and self.paused_until >= (today or date.today()))
 
     def last_meeting_on(self) -> date | None:
         dates = [meeting.held_on for meeting in self.meetings.all()]
@@ -438,3 +451,313 @@ class PairEvent(models.Model):
 
     def __str__(self):
         return f"{self.pair}: {self.get_kind_display()}"
+
+
+class MeetingComment(models.Model):
+    """The curator's (or the mentor's) remark on a journal entry."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment on a meeting")
+        verbose_name_plural = _("comments on meetings")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="meeting_comment_text"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Feedback(models.Model):
+    """A short rating and comment: after a meeting (`meeting` set) or at the end of a
+    pair (`meeting` empty, kind final), from the mentor, a mentee or the curator."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("after a meeting")
+        FINAL = "final", _("final")
+
+    class Role(models.TextChoices):
+        MENTOR = "mentor", _("mentor")
+        MENTEE = "mentee", _("mentee")
+        CURATOR = "curator", _("curator")
+
+    pair = models.ForeignKey(
+        Pair,
+        verbose_name=_("pair or group"),
+        on_delete=models.CASCADE,
+        related_name="feedback",
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="feedback",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.MEETING
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="feedback_given",
+    )
+    role = models.CharField(_("as"), max_length=10, choices=Role.choices)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("From 1 (bad) to 5 (excellent)."),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    LOW_RATING = 2  # this or lower is flagged to the curator
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5),
+                name="feedback_rating_range",
+                violation_error_message=_("The rating is from 1 to 5."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="meeting") & Q(meeting__isnull=False))
+                | (Q(kind="final") & Q(meeting__isnull=True)),
+                name="feedback_kind_matches_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "author"],
+                condition=Q(meeting__isnull=False),
+                name="feedback_once_per_meeting",
+                violation_error_message=_("You have already rated this meeting."),
+            ),
+            models.UniqueConstraint(
+                fields=["pair", "author"],
+                condition=Q(kind="final"),
+                name="feedback_final_once",
+                violation_error_message=_(
+                    "You have already left the final feedback on this pair."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.rating}"
+
+    @property
+    def is_low(self) -> bool:
+        return self.rating <= self.LOW_RATING
+
+
+class PlanTemplate(models.Model):
+    """A ready personalised programme for a form (e.g. a young teacher's first year)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    form = models.ForeignKey(
+        MentoringForm,
+        verbose_name=_("form of mentoring"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_templates",
+    )
+    role_variant = models.ForeignKey(
+        RoleVariant,
+        verbose_name=_("role variant"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_templates",
+    )
+    goal = models.TextField(_("goal"), blank=True)
+    difficulties = models.TextField(_("difficulties or request"), blank=True)
+    directions = models.TextField(_("directions of work"), blank=True)
+    duration_months = models.PositiveSmallIntegerField(_("duration, months"), default=9)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("plan template")
+        verbose_name_plural = _("plan templates")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class PlanTemplateItem(models.Model):
+    template = models.ForeignKey(
+        PlanTemplate,
+        verbose_name=_("plan template"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    activity = models.TextField(_("activity"))
+    reporting_form = models.CharField(
+        _("form of reporting"), max_length=255, blank=True
+    )
+    due_week = models.PositiveSmallIntegerField(
+        _("due in week"), help_text=_("Weeks after the start of the plan.")
+    )
+
+    class Meta:
+        verbose_name = _("item of a plan template")
+        verbose_name_plural = _("items of the plan template")
+        ordering = ["template", "order", "pk"]
+
+    def __str__(self):
+        return self.activity[:60]
+
+
+class Plan(models.Model):
+    """«Персонализированная программа наставничества» of a pair."""
+
+    pair = models.OneToOneField(
+        Pair,
+        verbose_name=_("pair or group"),
+        on_delete=models.CASCADE,
+        related_name="plan",
+    )
+    template = models.ForeignKey(
+        PlanTemplate,
+        verbose_name=_("made from the template"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    goal = models.TextField(_("goal"))
+    difficulties = models.TextField(_("difficulties or request"), blank=True)
+    directions = models.TextField(_("directions of work"), blank=True)
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("personalised mentoring programme")
+        verbose_name_plural = _("personalised mentoring programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="plan_ends_after_start",
+                violation_error_message=_("The plan must end after it starts."),
+            ),
+            models.CheckConstraint(condition=~Q(goal=""), name="plan_has_goal"),
+        ]
+
+    def __str__(self):
+        return str(self.pair)
+
+
+class PlanItem(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    activity = models.TextField(_("activity"))
+    deadline = models.DateField(_("deadline"))
+    reporting_form = models.CharField(
+        _("form of reporting"), max_length=255, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ticked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    evidence_note = models.TextField(_("evidence"), blank=True)
+    evidence_file = models.FileField(
+        _("evidence file"), upload_to="plans/%Y/", blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["plan", "deadline", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(activity=""), name="plan_item_activity"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(done_on__isnull=False),
+                name="plan_item_done_has_date",
+                violation_error_message=_("A done item needs the date it was done."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.activity[:60]
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        return self.status in (
+            self.Status.PLANNED,
+            self.Status.IN_PROGRESS,
+        ) and self.deadline < (today or date.today())
+
+
+class ReminderSent(models.Model):
+    """One digest per person per day: running the reminder command twice sends once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("to whom"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    sent_on = models.DateField(_("sent on"))
+    items = models.PositiveSmallIntegerField(_("items"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "sent_on"], name="reminder_once_a_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.sent_on}"

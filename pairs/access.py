@@ -1,0 +1,53 @@
+"""Which pairs a user may open: the access helper every pair-level view starts with."""
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from pairs.models import Pair
+
+
+def visible_pairs(request):
+    """Pairs of the current organisation the user may see: all of them for the
+    head, deputy and curator; their own for a mentor (or second mentor) and for a
+    mentee; none for anybody else."""
+    organisation = request.access.organisation
+    if organisation is None:
+        return Pair.objects.none()
+    pairs = Pair.objects.for_organisation(organisation)
+    if request.access.is_manager:
+        return pairs
+    if not request.user.is_authenticated:
+        return Pair.objects.none()
+    mine = pairs.for_mentor(request.user).values("pk")
+    theirs = pairs.for_mentee(request.user).values("pk")
+    return pairs.filter(Q(pk__in=mine) | Q(pk__in=theirs))
+
+
+def get_pair_for_user(request, pk: int) -> Pair:
+    """The pair if the user may see it, else 404 (never 403: a pair that is not
+    yours does not exist for you)."""
+    return get_object_or_404(visible_pairs(request), pk=pk)
+
+
+def role_in_pair(request, pair: Pair) -> str | None:
+    """ "curator", "mentor" or "mentee": how the user takes part in this pair."""
+    user = request.user
+    if request.access.is_manager:
+        return "curator"
+    if user.is_authenticated:
+        mentors = {pair.mentor.participant.user_id}
+        if pair.co_mentor_id:
+            mentors.add(pair.co_mentor.participant.user_id)
+        if user.pk in mentors:
+            return "mentor"
+        if pair.memberships.filter(mentee__participant__user=user).exists():
+            return "mentee"
+    return None
+
+
+def require_pair_role(request, pair: Pair, *roles: str) -> str:
+    role = role_in_pair(request, pair)
+    if role not in roles:
+        raise Http404
+    return role
