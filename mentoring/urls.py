@@ -24,5 +24,8 @@ urlpatterns = [
     path("import/", include("people.import_urls")),
     path("pairs/", include("pairs.urls")),
     path("matching/", include("pairs.matching_urls")),
+    path("journal/", include("pairs.journal_urls")),
+    path("plans/", include("pairs.plan_urls")),
+    path("reminders/", include("pairs.reminder_urls")),
     path("admin/", admin.site.urls),
 ]
