@@ -61,6 +61,13 @@ class AttendanceInline(admin.TabularInline):
     autocomplete_fields = ["mentee"]
 
 
+class MeetingCommentInline(admin.TabularInline):
+    model = models.MeetingComment
+    extra = 0
+    fields = ["author", "text", "created_at"]
+    readonly_fields = ["created_at"]
+
+
 @admin.register(models.Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     list_display = ["held_on", "topic", "meeting_type", "pair", "format", "author"]
@@ -73,7 +80,7 @@ class MeetingAdmin(admin.ModelAdmin):
         "author",
     ]
     autocomplete_fields = ["pair", "author"]
-    inlines = [AttendanceInline]
+    inlines = [AttendanceInline, MeetingCommentInline]
     date_hierarchy = "held_on"
 
 
@@ -93,3 +100,45 @@ class MeetingAttendanceAdmin(admin.ModelAdmin):
     list_display = ["meeting", "mentee", "present"]
     list_select_related = ["meeting", "mentee__participant"]
     autocomplete_fields = ["mentee"]
+
+
+@admin.register(models.Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["pair", "meeting", "kind", "role", "rating", "author", "created_at"]
+    list_filter = ["kind", "role", "rating", "pair__form"]
+    list_select_related = ["pair__mentor__participant", "meeting", "author"]
+    raw_id_fields = ["pair", "meeting", "author"]
+
+
+class PlanItemInline(admin.TabularInline):
+    model = models.PlanItem
+    extra = 0
+    fields = ["order", "activity", "deadline", "reporting_form", "status", "done_on"]
+
+
+@admin.register(models.Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["pair", "starts_on", "ends_on", "template"]
+    list_select_related = ["pair__mentor__participant", "template"]
+    raw_id_fields = ["pair"]
+    inlines = [PlanItemInline]
+
+
+class PlanTemplateItemInline(admin.TabularInline):
+    model = models.PlanTemplateItem
+    extra = 0
+
+
+@admin.register(models.PlanTemplate)
+class PlanTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "form", "role_variant", "duration_months", "is_active"]
+    list_filter = ["form", "is_active"]
+    search_fields = ["name", "code"]
+    inlines = [PlanTemplateItemInline]
+
+
+@admin.register(models.ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["user", "sent_on", "items"]
+    list_filter = ["sent_on"]
+    date_hierarchy = "sent_on"
