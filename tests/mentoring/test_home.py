@@ -162,3 +162,40 @@ def test_expired_consent_counts_as_missing(client, curator, pair):
     )
     client.force_login(curator)
     assert client.get(reverse("home")).context["mentees"]["no_consent"] == 1
+
+
+def test_curator_home_flags_overdue_plan_items_and_low_ratings(
+    client, curator, pair, mentor
+):
+    from pairs.models import Feedback, Plan, PlanItem
+
+    plan = Plan.objects.create(
+        pair=pair,
+        goal="Подтянуть математику",
+        starts_on=pair.start_on,
+        ends_on=pair.planned_end_on,
+    )
+    PlanItem.objects.create(
+        plan=plan,
+        activity="Контрольная работа по дробям",
+        deadline=date.today() - timedelta(days=3),
+    )
+    meeting = f.MeetingFactory(pair=pair)
+    Feedback.objects.create(
+        pair=pair,
+        meeting=meeting,
+        author=mentor,
+        role="mentor",
+        rating=1,
+        comment="Наставляемый не пришёл",
+    )
+    client.force_login(curator)
+    body = client.get(reverse("home")).content.decode()
+    assert "Контрольная работа по дробям" in body
+    assert "Наставляемый не пришёл" in body
+
+
+def test_mentor_home_has_no_curator_blocks(client, mentor, pair):
+    client.force_login(mentor)
+    body = client.get(reverse("home")).content.decode()
+    assert 'id="low-ratings-heading"' not in body

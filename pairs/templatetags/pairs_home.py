@@ -1,0 +1,44 @@
+"""Blocks of the home pages that show pairs data. The home view lives in
+`mentoring`, which must not import `pairs`; its templates load these tags."""
+
+from datetime import timedelta
+
+from django import template
+from django.utils import timezone
+
+from pairs.models import Feedback, Pair
+from pairs.reminders import OVERDUE_ITEM, PAST_END, only_kinds, pairs_with_reminders
+
+register = template.Library()
+
+LOW_RATING_DAYS = 30
+
+
+@register.inclusion_tag("pairs/_home_attention.html", takes_context=True)
+def curator_attention(context, limit: int = 6):
+    """Pairs with overdue plan items or past their planned end, and low ratings of
+    the last 30 days, for the head, deputy and curator of the organisation."""
+    request = context["request"]
+    access = request.access
+    if not access.is_manager or access.organisation is None:
+        return {"show": False}
+    today = timezone.localdate()
+    pairs = Pair.objects.open().for_organisation(access.organisation)
+    grouped = only_kinds(
+        pairs_with_reminders(pairs, today=today), (PAST_END, OVERDUE_ITEM)
+    )
+    low = (
+        Feedback.objects.filter(
+            pair__programme__organisation=access.organisation,
+            rating__lte=Feedback.LOW_RATING,
+            created_at__gte=timezone.now() - timedelta(days=LOW_RATING_DAYS),
+        )
+        .select_related("pair__mentor__participant", "meeting", "author")
+        .order_by("-created_at")[:limit]
+    )
+    return {
+        "show": True,
+        "attention": grouped[:limit],
+        "more": max(len(grouped) - limit, 0),
+        "low_ratings": list(low),
+    }
