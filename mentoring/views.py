@@ -170,48 +170,88 @@ def class_teacher_summary(access) -> dict:
     }
 
 
-def mentor_summary(user, organisation) -> dict:
+def mentor_summary(user, organisation, today: date | None = None) -> dict:
+    """The mentor's workspace: open pairs and groups (as mentor or second mentor)
+    with what is due next, then the closed ones. Read through the profile's reverse
+    relations, so this app does not import `pairs`."""
     participant = getattr(user, "participant", None)
     profile = getattr(participant, "mentor_profile", None) if participant else None
     if profile is None:
-        return {"pairs": [], "profile": None}
+        return {"pairs": [], "closed_pairs": [], "profile": None}
+    today = today or date.today()
+    Pair = profile.pairs.model  # noqa: N806 (the model, reached without an import)
     pairs = (
-        profile.pairs.filter(status__in=OPEN_STATUSES)
-        .select_related("form", "role_variant", "programme")
+        Pair.objects.filter(Q(mentor=profile) | Q(co_mentor=profile))
+        .select_related("form", "role_variant", "programme", "way")
         .prefetch_related("memberships__mentee__participant", "meetings__meeting_type")
-        .order_by("start_on")
+        .order_by("start_on", "pk")
     )
+    if organisation is not None:
+        pairs = pairs.filter(programme__organisation=organisation)
     names = dict(MeetingType.objects.values_list("code", "name"))
-    today = date.today()
-    items = []
+    items, closed = [], []
     for pair in pairs:
         last = pair.last_meeting_on()
         next_code = pair.next_meeting_code(today)
-        items.append(
-            {
-                "pair": pair,
-                "mentees": [m.mentee.participant for m in pair.memberships.all()],
-                "meetings": len(pair.meetings.all()),
-                "last_meeting": last,
-                "next_meeting": names.get(next_code, ""),
-                "is_stale": (today - (last or pair.start_on)).days
-                > pair.programme.stale_after_days,
-            }
-        )
-    return {"pairs": items, "profile": profile}
+        days = (today - (last or pair.start_on)).days
+        memberships = pair.memberships.all()
+        item = {
+            "pair": pair,
+            "mentees": [m.mentee.participant for m in memberships],
+            "is_group": len(memberships) > 1,
+            "meetings": len(pair.meetings.all()),
+            "last_meeting": last,
+            "days_since": days,
+            "next_code": next_code,
+            "next_meeting": names.get(next_code, ""),
+            "is_stale": pair.is_open
+            and not pair.is_paused(today)
+            and days > pair.programme.stale_after_days,
+            "reminders": [],
+        }
+        (items if pair.is_open else closed).append(item)
+    return {"pairs": items, "closed_pairs": closed, "profile": profile}
 
 
 def mentee_summary(user) -> dict:
+    """The mentee's workspace: their pairs, the mentor, their meetings and which of
+    them they have not rated yet. Nothing about anybody else."""
     participant = getattr(user, "participant", None)
     profile = getattr(participant, "mentee_profile", None) if participant else None
     if profile is None:
-        return {"memberships": [], "profile": None}
+        return {"memberships": [], "profile": None, "rated": set(), "final_open": set()}
     memberships = (
-        profile.pair_memberships.filter(pair__status__in=OPEN_STATUSES)
-        .select_related("pair__mentor__participant", "pair__form", "pair__role_variant")
+        profile.pair_memberships.select_related(
+            "pair__mentor__participant",
+            "pair__co_mentor__participant",
+            "pair__form",
+            "pair__role_variant",
+        )
         .prefetch_related("pair__meetings__meeting_type")
+        .order_by("-pair__start_on", "pk")
     )
-    return {"memberships": list(memberships), "profile": profile}
+    memberships = sorted(memberships, key=lambda m: not m.pair.is_open)
+    rated = set(
+        user.feedback_given.filter(meeting__isnull=False).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    final_given = set(
+        user.feedback_given.filter(kind="final").values_list("pair_id", flat=True)
+    )
+    today = date.today()
+    final_open = {
+        m.pair_id
+        for m in memberships
+        if not m.pair.is_open or (m.pair.planned_end_on - today).days <= 14
+    }
+    return {
+        "memberships": memberships,
+        "profile": profile,
+        "rated": rated,
+        "final_given": final_given,
+        "final_open": final_open - final_given,
+    }
 
 
 def municipality_summary(access, user) -> dict:

@@ -136,3 +136,185 @@ class RequestMapExporter(CuratorExporter):
             request_map.total_label,
             *numbers([*request_map.column_totals, request_map.total]),
         ]
+
+
+# --- The journal and the personalised plan of one pair ------------------------------
+
+
+class PairDocumentExporter(Exporter):
+    """A document of one pair (`?pair=<pk>`): anyone who may open the pair."""
+
+    formats = ("pdf", "xlsx")
+
+    def pair(self):
+        if not hasattr(self, "_pair"):
+            from pairs.access import visible_pairs
+
+            pk = str(self.params.get("pair", ""))
+            self._pair = (
+                visible_pairs(self.request)
+                .filter(pk=pk)
+                .select_related(
+                    "programme__organisation",
+                    "form",
+                    "role_variant",
+                    "mentor__participant",
+                    "co_mentor__participant",
+                )
+                .prefetch_related(
+                    Prefetch(
+                        "memberships",
+                        queryset=PairMentee.objects.select_related(
+                            "mentee__participant"
+                        ).order_by("mentee__participant__search_text", "pk"),
+                    )
+                )
+                .first()
+                if pk.isdigit()
+                else None
+            )
+        return self._pair
+
+    def allowed(self) -> bool:
+        return self.pair() is not None
+
+    def mentees(self):
+        return [link.mentee.participant for link in self.pair().memberships.all()]
+
+    def context(self) -> dict:
+        pair = self.pair()
+        return {
+            "pair": pair,
+            "organisation": pair.programme.organisation,
+            "mentees": self.mentees(),
+        }
+
+    def filename(self) -> str:
+        return f"{self.verbose_name} {self.pair().mentor.participant.full_name}"
+
+
+@register
+class PairJournalExporter(PairDocumentExporter):
+    identifier = "pair-journal"
+    verbose_name = _("Journal of meetings")
+    template_name = "pairs/print_journal.html"
+    landscape = True
+
+    def meetings(self):
+        from pairs.models import MeetingAttendance
+
+        return (
+            self.pair()
+            .meetings.select_related("meeting_type")
+            .prefetch_related(
+                Prefetch(
+                    "attendance",
+                    queryset=MeetingAttendance.objects.select_related(
+                        "mentee__participant"
+                    ).order_by("mentee__participant__search_text"),
+                )
+            )
+            .order_by("held_on", "pk")
+        )
+
+    @staticmethod
+    def attendance(meeting) -> str:
+        present = [
+            a.mentee.participant.full_name
+            for a in meeting.attendance.all()
+            if a.present
+        ]
+        absent = [
+            a.mentee.participant.full_name
+            for a in meeting.attendance.all()
+            if not a.present
+        ]
+        text = ", ".join(present)
+        if absent:
+            text += ("; " if text else "") + gettext("absent: %(names)s") % {
+                "names": ", ".join(absent)
+            }
+        return text
+
+    def context(self) -> dict:
+        context = super().context()
+        meetings = list(self.meetings())
+        for meeting in meetings:
+            meeting.attendance_text = self.attendance(meeting)
+        context["meetings"] = meetings
+        return context
+
+    def rows(self):
+        yield [
+            gettext("No."),
+            gettext("Date"),
+            gettext("Meeting type"),
+            gettext("Duration, minutes"),
+            gettext("Format"),
+            gettext("Topic"),
+            gettext("What was done"),
+            gettext("Result"),
+            gettext("Next step"),
+            gettext("Attendance"),
+        ]
+        for number, meeting in enumerate(self.meetings(), start=1):
+            yield [
+                number,
+                meeting.held_on,
+                meeting.meeting_type.name,
+                meeting.duration_minutes,
+                meeting.get_format_display(),
+                meeting.topic,
+                meeting.summary,
+                meeting.result,
+                meeting.next_step,
+                self.attendance(meeting),
+            ]
+
+
+@register
+class PairPlanExporter(PairDocumentExporter):
+    identifier = "pair-plan"
+    verbose_name = _("Personalised mentoring programme")
+    template_name = "pairs/print_plan.html"
+
+    def plan(self):
+        from pairs.models import Plan
+
+        return (
+            Plan.objects.filter(pair=self.pair())
+            .prefetch_related("items__done_by")
+            .first()
+        )
+
+    def allowed(self) -> bool:
+        return super().allowed() and self.plan() is not None
+
+    def context(self) -> dict:
+        from pairs.plan_services import plan_progress
+
+        context = super().context()
+        plan = self.plan()
+        context.update(plan=plan, items=plan.items.all(), progress=plan_progress(plan))
+        return context
+
+    def rows(self):
+        yield [
+            gettext("No."),
+            gettext("Activity"),
+            gettext("Deadline"),
+            gettext("Form of reporting"),
+            gettext("Status"),
+            gettext("Done on"),
+            gettext("Evidence"),
+        ]
+        for number, item in enumerate(self.plan().items.all(), start=1):
+            yield [
+                number,
+                item.activity,
+                item.deadline,
+                item.reporting_form,
+                item.get_status_display(),
+                item.done_on,
+                item.evidence_note,
+            ]

@@ -1377,6 +1377,36 @@ def delete_demo_data():
     force_delete(User.objects.filter(username__in=usernames))
 
 
+def seed_plans(today: date):
+    """Give the first open pairs of the forms that have a template a plan made from
+    it, with the items whose deadline passed ticked. Idempotent: the same pairs (by
+    pk) are chosen every time and a pair that has a plan is left alone."""
+    from pairs.models import Plan, PlanItem, PlanTemplate
+    from pairs.plan_services import plan_create, plan_item_set_status
+
+    for template in PlanTemplate.objects.filter(
+        code__in=["young-teacher-first-year", "achiever-low-achiever"]
+    ):
+        pairs = Pair.objects.open().filter(
+            programme__organisation__municipality__name=texts.MUNICIPALITY,
+            role_variant=template.role_variant,
+        )
+        for pair in pairs.order_by("pk")[:2]:
+            if Plan.objects.filter(pair=pair).exists():
+                continue
+            by = pair.mentor.participant.user
+            plan = plan_create(
+                pair=pair, by=by, starts_on=pair.start_on, template=template
+            )
+            for item in plan.items.filter(deadline__lt=today - timedelta(days=7))[1:]:
+                plan_item_set_status(
+                    item=item,
+                    status=PlanItem.Status.DONE,
+                    by=by,
+                    done_on=min(item.deadline, today),
+                )
+
+
 def demo_loaded() -> bool:
     return Organisation.objects.filter(
         municipality__name=texts.MUNICIPALITY,
@@ -1437,6 +1467,7 @@ class Command(BaseCommand):
                 self.say("Loading the demo data…")
                 DemoBuilder(date.today(), self.say).build()
                 self.print_counts()
+            seed_plans(date.today())
         self.print_logins()
 
     def load_catalogues(self):
@@ -1450,6 +1481,7 @@ class Command(BaseCommand):
         )
         try:
             call_command("loaddata", fixture, verbosity=0 if self.quiet else 1)
+            call_command("loaddata", "plan_templates", verbosity=0)
         except CommandError as exc:
             raise CommandError(
                 f"Cannot load the catalogues ({fixture}): {exc}"

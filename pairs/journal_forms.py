@@ -1,0 +1,187 @@
+"""Forms of the meeting journal. They validate input only; the services decide."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.models import MeetingType, MentoringForm, Programme
+from pairs.forms import DateInput
+from pairs.models import Meeting, Pair
+from people.models import MentorProfile
+
+TEXTAREA = {"rows": 2}
+
+
+class MeetingForm(forms.Form):
+    """One short form: only the type and date matter on a phone, the rest has
+    defaults (the next due type, today, 45 minutes, the topic from the type)."""
+
+    meeting_type = forms.ModelChoiceField(
+        label=_("Meeting type"),
+        queryset=MeetingType.objects.filter(is_general=False, is_active=True),
+        empty_label=None,
+    )
+    held_on = forms.DateField(label=_("Date"), widget=DateInput)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration, minutes"), min_value=5, max_value=480, initial=45
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=Meeting.Format.choices)
+    topic = forms.CharField(
+        label=_("Topic"),
+        max_length=500,
+        required=False,
+        help_text=_("Leave empty to use the name of the meeting type."),
+    )
+    summary = forms.CharField(
+        label=_("What was done"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    result = forms.CharField(
+        label=_("Result"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    next_step = forms.CharField(label=_("Next step"), max_length=500, required=False)
+    present = forms.TypedMultipleChoiceField(
+        label=_("Who came"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, pair: Pair, meeting: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        memberships = list(pair.memberships.all())
+        self.is_group = len(memberships) > 1
+        if self.is_group:
+            self.fields["present"].choices = [
+                (m.mentee_id, m.mentee.participant.full_name) for m in memberships
+            ]
+        else:
+            del self.fields["present"]
+        if meeting is not None:
+            self.initial.update(
+                {
+                    "meeting_type": meeting.meeting_type_id,
+                    "held_on": meeting.held_on,
+                    "duration_minutes": meeting.duration_minutes,
+                    "format": meeting.format,
+                    "topic": meeting.topic,
+                    "summary": meeting.summary,
+                    "result": meeting.result,
+                    "next_step": meeting.next_step,
+                }
+            )
+            if self.is_group:
+                self.initial["present"] = [
+                    a.mentee_id for a in meeting.attendance.all() if a.present
+                ]
+            return
+        next_code = pair.next_meeting_code(timezone.localdate()) or "regular"
+        next_type = MeetingType.objects.filter(code=next_code).first()
+        self.initial.setdefault("meeting_type", next_type)
+        self.initial.setdefault("held_on", timezone.localdate())
+        self.initial.setdefault("duration_minutes", 45)
+        self.initial.setdefault(
+            "format",
+            Meeting.Format.GROUP if self.is_group else Meeting.Format.IN_PERSON,
+        )
+        if next_type is not None:
+            self.initial.setdefault("topic", next_type.name)
+        if self.is_group:
+            self.initial.setdefault("present", [m.mentee_id for m in memberships])
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("topic") and data.get("meeting_type"):
+            data["topic"] = data["meeting_type"].name
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["present"] = data.get("present") if self.is_group else None
+        return data
+
+
+class GeneralMeetingForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.none(), empty_label=None
+    )
+    held_on = forms.DateField(label=_("Date"), widget=DateInput)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration, minutes"), min_value=5, max_value=480, initial=60
+    )
+    topic = forms.CharField(label=_("Topic"), max_length=500)
+    summary = forms.CharField(
+        label=_("What was done"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+    result = forms.CharField(
+        label=_("Result"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+    next_step = forms.CharField(label=_("Next step"), max_length=500, required=False)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.filter(
+            organisation=organisation
+        )
+        self.initial.setdefault("held_on", timezone.localdate())
+        general = MeetingType.objects.filter(is_general=True).first()
+        if general is not None:
+            self.initial.setdefault("topic", general.name)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("From 1 (bad) to 5 (excellent)."),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+
+
+class JournalFilterForm(forms.Form):
+    """Filters of the curator's journal list: all in the URL."""
+
+    form = forms.ModelChoiceField(
+        label=_("Form of mentoring"),
+        queryset=None,
+        required=False,
+        empty_label=_("all forms"),
+    )
+    mentor = forms.ModelChoiceField(
+        label=_("Mentor"), queryset=None, required=False, empty_label=_("all mentors")
+    )
+    meeting_type = forms.ModelChoiceField(
+        label=_("Meeting type"),
+        queryset=MeetingType.objects.all(),
+        required=False,
+        empty_label=_("all types"),
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form"].queryset = MentoringForm.objects.all()
+        self.fields["mentor"].queryset = (
+            MentorProfile.objects.filter(pairs__programme__organisation=organisation)
+            .select_related("participant")
+            .distinct()
+            .order_by("participant__search_text")
+        )
+        self.fields["mentor"].label_from_instance = lambda m: m.participant.full_name

@@ -1,0 +1,85 @@
+"""A mentor on a phone (375×812): log the meeting that is due in a few taps from the
+home page, rate it; then the curator finds it in the pair's journal.
+
+Locators use hrefs, names and test ids rather than the new Russian texts, so the
+test does not depend on the translations being merged."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from pairs.models import Feedback, Meeting
+from tests.e2e.test_login import login
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "viewport": {"width": 375, "height": 812},
+        "is_mobile": True,
+        "has_touch": True,
+    }
+
+
+class Counter:
+    """Counts the mentor's interactions (each fill, click or check)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, action, *args, **kwargs):
+        self.count += 1
+        return action(*args, **kwargs)
+
+
+def test_mentor_logs_and_rates_a_meeting_on_a_phone(
+    page, live_server, demo, screenshot
+):
+    page.on("dialog", lambda dialog: dialog.accept())
+    act = Counter()
+    act(page.goto, f"{live_server.url}/login/")
+    act(page.get_by_label("Имя пользователя").fill, "mentor1")
+    act(page.get_by_label("Пароль").fill, "demo12345")
+    act(page.get_by_role("button", name="Войти").click)
+
+    card = page.get_by_test_id("pair-card").first
+    expect(card).to_be_visible()
+    screenshot("mentor-phone-home")
+    log_button = card.locator("a[href$='/new/']")
+    pair_pk = int(re.search(r"/pair/(\d+)/new/", log_button.get_attribute("href"))[1])
+    before = Meeting.objects.filter(pair_id=pair_pk).count()
+    box = log_button.bounding_box()
+    assert box["width"] <= 375 and box["height"] >= 40  # a big button, on screen
+    act(log_button.click)
+
+    expect(page.locator("#id_meeting_type")).to_be_visible()
+    screenshot("mentor-phone-form")
+    act(page.locator("form.card button[type=submit]").click)
+
+    assert act.count < 10
+    expect(page.get_by_test_id("pair-card").first).to_be_visible()
+    assert Meeting.objects.filter(pair_id=pair_pk).count() == before + 1
+    meeting = Meeting.objects.filter(pair_id=pair_pk).latest("pk")
+    assert meeting.author.username == "mentor1"
+
+    page.goto(f"{live_server.url}/journal/pair/{pair_pk}/")
+    entry = page.locator(f"#meeting-{meeting.pk}")
+    expect(entry).to_be_visible()
+    entry.locator(f"a[href$='/meeting/{meeting.pk}/feedback/']").click()
+    page.locator("input[name=rating][value='5']").check()
+    page.locator("textarea[name=comment]").fill("Познакомились, договорились о плане")
+    page.locator("form.card button[type=submit]").click()
+    expect(page.locator(f"#meeting-{meeting.pk}")).to_be_visible()
+    feedback = Feedback.objects.get(meeting=meeting)
+    assert (feedback.rating, feedback.role) == (5, "mentor")
+    screenshot("mentor-phone-journal")
+
+    page.context.clear_cookies()
+    login(page, live_server, "curator1")
+    page.goto(f"{live_server.url}/journal/pair/{pair_pk}/")
+    entry = page.locator(f"#meeting-{meeting.pk}")
+    expect(entry).to_be_visible()
+    expect(entry).to_contain_text(meeting.topic)
+    expect(entry).to_contain_text("Познакомились, договорились о плане")
