@@ -30,7 +30,8 @@ from pairs.forms import (
     create_initial,
     integers,
 )
-from pairs.models import Meeting, Pair, PairEvent, PairMentee
+from pairs.models import Meeting, Pair, PairEvent, PairMentee, Plan
+from pairs.plan_services import plan_progress
 from pairs.services import (
     OVER_CAPACITY,
     pair_close,
@@ -265,6 +266,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    plan = Plan.objects.filter(pair=pair).first()
     next_code = pair.next_meeting_code(timezone.localdate())
     next_meeting = (
         MeetingType.objects.filter(code=next_code).first() if next_code else None
@@ -280,6 +282,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": pair.events.all(),
             "next_meeting": next_meeting,
             "approve_form": PairApproveForm(),
+            "plan_progress": plan_progress(plan) if plan else None,
         },
     )
 

@@ -1317,6 +1317,7 @@ class DemoBuilder:
             ("classteacher1", org1, Role.MENTOR),
             ("mentor1", org1, Role.MENTOR),
             ("pupilmentor1", org1, Role.MENTOR),
+            ("pupilmentor2", org1, Role.MENTOR),
             ("employer1", org3, Role.MENTOR),
             ("youngteacher1", org1, Role.MENTEE),
             ("pupil1", org1, Role.MENTEE),
