@@ -83,3 +83,56 @@ def test_mentor_logs_and_rates_a_meeting_on_a_phone(
     expect(entry).to_be_visible()
     expect(entry).to_contain_text(meeting.topic)
     expect(entry).to_contain_text("Познакомились, договорились о плане")
+
+
+def test_pupil_mentor_starts_a_new_pair_on_a_phone(page, live_server, demo, screenshot):
+    """Issue 4's walk: the introduction meeting in under 10 interactions, a plan item
+    ticked, feedback left; the curator sees the meeting and the plan's progress."""
+    from pairs.models import Pair, PlanItem
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    pair = Pair.objects.get(
+        mentor__participant__user__username="pupilmentor2", status="formed"
+    )
+    assert not pair.meetings.exists()
+    act = Counter()
+    act(page.goto, f"{live_server.url}/login/")
+    act(page.get_by_label("Имя пользователя").fill, "pupilmentor2")
+    act(page.get_by_label("Пароль").fill, "demo12345")
+    act(page.get_by_role("button", name="Войти").click)
+    act(page.locator(f"a[href$='/journal/pair/{pair.pk}/new/']").first.click)
+    expect(page.locator("#id_meeting_type")).to_be_visible()
+    selected = page.locator("#id_meeting_type option:checked").inner_text()
+    assert "знакомство" in selected.lower()
+    act(page.locator("form.card button[type=submit]").click)
+    assert act.count < 10
+    meeting = pair.meetings.get()
+    assert meeting.meeting_type.code == "introduction"
+    screenshot("pupil-mentor-introduction")
+
+    # Tick the first plan item.
+    page.goto(f"{live_server.url}/plans/pair/{pair.pk}/")
+    item = PlanItem.objects.filter(plan__pair=pair).exclude(status="done").first()
+    page.locator(f"#item-{item.pk} form button[type=submit]").click()
+    expect(page.locator(f"#item-{item.pk} .btn-success")).to_be_visible()
+    item.refresh_from_db()
+    assert item.status == "done" and item.done_by.username == "pupilmentor2"
+
+    # Feedback on the meeting.
+    page.goto(f"{live_server.url}/journal/meeting/{meeting.pk}/feedback/")
+    page.locator("input[name=rating][value='4']").check()
+    page.locator("textarea[name=comment]").fill("Познакомились, наметили темы")
+    page.locator("form.card button[type=submit]").click()
+    assert Feedback.objects.filter(meeting=meeting, rating=4).exists()
+
+    # The curator sees the meeting and the progress on the pair's page.
+    page.context.clear_cookies()
+    login(page, live_server, "curator1")
+    page.goto(f"{live_server.url}/pairs/{pair.pk}/")
+    expect(page.get_by_text(meeting.topic).first).to_be_visible()
+    done = PlanItem.objects.filter(plan__pair=pair, status="done").count()
+    total = PlanItem.objects.filter(plan__pair=pair).exclude(status="cancelled").count()
+    expect(page.locator("#plan-heading").locator("xpath=..")).to_contain_text(
+        f"{done} из {total}"
+    )
+    screenshot("curator-sees-progress")
