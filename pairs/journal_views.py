@@ -45,7 +45,7 @@ from pairs.models import (
     Pair,
     PairMentee,
 )
-from pairs.reminders import reminders_for_user
+from pairs.reminders import attach_reminders
 from people.access import require_curator
 
 
@@ -126,12 +126,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     context = mentor_summary(request.user, request.access.organisation, today)
     if context["profile"] is None:
         raise PermissionDenied
-    by_pair: dict[int, list] = {}
-    for reminder in reminders_for_user(request.user, today=today):
-        by_pair.setdefault(reminder.pair_id, []).append(reminder)
-    for item in context["pairs"]:
-        item["reminders"] = by_pair.get(item["pair"].pk, [])
-    context["other_reminders"] = by_pair.get(None, [])
+    context["other_reminders"] = attach_reminders(
+        context["pairs"], request.user, today=today
+    )
     context["today"] = today
     return render(request, "pairs/journal_mine.html", context)
 

@@ -263,3 +263,14 @@ def pair_resume(*, pair: Pair, by) -> Pair:
     pair.full_clean()
     pair.save(update_fields=["paused_until", "pause_reason", "updated_at"])
     return pair
+
+
+def attach_reminders(items: list[dict], user, *, today: date) -> list[Reminder]:
+    """Give each workspace card (`{"pair": pair, …}`) its reminders; returns the
+    reminders of no particular pair."""
+    by_pair: dict[int | None, list[Reminder]] = {}
+    for reminder in reminders_for_user(user, today=today):
+        by_pair.setdefault(reminder.pair_id, []).append(reminder)
+    for item in items:
+        item["reminders"] = by_pair.get(item["pair"].pk, [])
+    return by_pair.get(None, [])

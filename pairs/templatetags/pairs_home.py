@@ -7,7 +7,13 @@ from django import template
 from django.utils import timezone
 
 from pairs.models import Feedback, Pair
-from pairs.reminders import OVERDUE_ITEM, PAST_END, only_kinds, pairs_with_reminders
+from pairs.reminders import (
+    OVERDUE_ITEM,
+    PAST_END,
+    attach_reminders,
+    only_kinds,
+    pairs_with_reminders,
+)
 
 register = template.Library()
 
@@ -42,3 +48,11 @@ def curator_attention(context, limit: int = 6):
         "more": max(len(grouped) - limit, 0),
         "low_ratings": list(low),
     }
+
+
+@register.simple_tag(takes_context=True)
+def with_reminders(context, items):
+    """Attach reminders to the mentor's cards on the home page (the same as on
+    /journal/mine/); renders nothing."""
+    attach_reminders(items, context["request"].user, today=timezone.localdate())
+    return ""

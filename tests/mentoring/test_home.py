@@ -199,3 +199,11 @@ def test_mentor_home_has_no_curator_blocks(client, mentor, pair):
     client.force_login(mentor)
     body = client.get(reverse("home")).content.decode()
     assert 'id="low-ratings-heading"' not in body
+
+
+def test_mentor_home_shows_the_reminders_of_each_pair(client, mentor, pair):
+    # the pair started 60 days ago and never met: stale
+    client.force_login(mentor)
+    response = client.get(reverse("home"))
+    item = response.context["pairs"][0]
+    assert [reminder.kind for reminder in item["reminders"]] == ["stale"]
