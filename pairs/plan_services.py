@@ -47,14 +47,18 @@ def _check_period(pair: Pair, starts_on: date, ends_on: date | None) -> None:
         raise ValidationError({"ends_on": _("Enter the end of the plan.")})
     if ends_on <= starts_on:
         raise ValidationError({"ends_on": _("The plan must end after it starts.")})
-    if is_teacher_pair(pair) and not (
-        add_months(starts_on, TEACHER_MIN_MONTHS)
-        <= ends_on
-        <= add_months(starts_on, TEACHER_MAX_MONTHS)
+
+
+def period_warning(plan: Plan) -> str:
+    """The documents set a teacher's programme at 3 months to 1 year: outside it the
+    plan is kept, and the page warns (the curator may have a reason)."""
+    if is_teacher_pair(plan.pair) and not (
+        add_months(plan.starts_on, TEACHER_MIN_MONTHS)
+        <= plan.ends_on
+        <= add_months(plan.starts_on, TEACHER_MAX_MONTHS)
     ):
-        raise ValidationError(
-            {"ends_on": _("For teachers the programme lasts from 3 months to 1 year.")}
-        )
+        return str(_("For teachers the programme lasts from 3 months to 1 year."))
+    return ""
 
 
 def _check_deadline(plan: Plan, deadline: date) -> None:

@@ -34,6 +34,7 @@ from pairs.plan_forms import (
 )
 from pairs.plan_services import (
     OPEN_ITEM_STATUSES,
+    period_warning,
     plan_create,
     plan_item_add,
     plan_item_set_status,
@@ -122,6 +123,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if plan is not None:
         plan.pair = pair
         context["progress"] = plan_progress(plan)
+        context["period_warning"] = period_warning(plan)
         context["items"] = plan.items.all()
     else:
         context["templates"] = templates_for(pair)

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from mentoring.models import MentoringForm, RoleVariant
 from pairs.models import Plan, PlanItem, PlanTemplate, PlanTemplateItem
 from pairs.plan_services import (
+    period_warning,
     plan_create,
     plan_item_add,
     plan_item_set_status,
@@ -73,17 +74,28 @@ def test_template_items_beyond_the_end_are_clamped(templates, pair, curator):
 
 
 @pytest.mark.parametrize("months", [2, 13])
-def test_teacher_period_3_months_to_a_year(teacher_pair, curator, months):
-    with pytest.raises(ValidationError) as error:
-        plan_create(
-            pair=teacher_pair,
-            by=curator,
-            goal="Цель",
-            starts_on=date(2026, 1, 10),
-            ends_on=date(2026, 1, 10) + timedelta(days=31 * months),
-        )
-    assert "ends_on" in error.value.error_dict
-    assert not Plan.objects.exists()
+def test_teacher_period_outside_3_months_to_a_year_is_warned(
+    teacher_pair, curator, months
+):
+    plan = plan_create(
+        pair=teacher_pair,
+        by=curator,
+        goal="Цель",
+        starts_on=date(2026, 1, 10),
+        ends_on=date(2026, 1, 10) + timedelta(days=31 * months),
+    )
+    assert period_warning(plan)
+
+
+def test_teacher_period_within_a_year_is_not_warned(teacher_pair, curator):
+    plan = plan_create(
+        pair=teacher_pair,
+        by=curator,
+        goal="Цель",
+        starts_on=date(2026, 1, 10),
+        ends_on=date(2026, 9, 10),
+    )
+    assert period_warning(plan) == ""
 
 
 def test_pupil_plan_may_be_short(pair, curator):
