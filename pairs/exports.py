@@ -8,17 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.lib.export import Exporter, register
 from pairs.forms import PairFilterForm
 from pairs.models import Pair, PairMentee
-from people.exports import place
+from people.exports import CuratorExporter, place
 from people.request_map import build_request_map
-
-
-class CuratorExporter(Exporter):
-    def allowed(self) -> bool:
-        return self.request.access.is_manager
-
-    @property
-    def organisation(self):
-        return self.request.access.organisation
 
 
 @register

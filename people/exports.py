@@ -46,7 +46,9 @@ def pair_mark(pair) -> str:
     return pair.get_status_display()
 
 
-class BaseExporter(Exporter):
+class CuratorExporter(Exporter):
+    """Reports of the organisation's mentoring: for its head, deputy and curator."""
+
     def allowed(self) -> bool:
         return self.request.access.is_manager
 
@@ -56,7 +58,7 @@ class BaseExporter(Exporter):
 
 
 @register
-class MenteeBaseExporter(BaseExporter):
+class MenteeBaseExporter(CuratorExporter):
     identifier = "mentee-base"
     verbose_name = _("Mentee base")
 
@@ -156,7 +158,7 @@ class MenteeBaseExporter(BaseExporter):
 
 
 @register
-class MentorBaseExporter(BaseExporter):
+class MentorBaseExporter(CuratorExporter):
     identifier = "mentor-base"
     verbose_name = _("Mentor base")
 
