@@ -177,3 +177,9 @@ def test_list_query_budget(client, curator, programme, django_assert_max_num_que
     for _ in range(5):
         make_plan(f.PairFactory(programme=programme), curator)
     assert count() == small
+
+
+def test_mentee_home_links_to_the_plan(client, mentee, pair):
+    client.force_login(mentee)
+    body = client.get(reverse("home")).content.decode()
+    assert reverse("plans:detail", args=[pair.pk]) in body
