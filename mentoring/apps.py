@@ -9,6 +9,7 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Organisations and programmes")
 
     def ready(self):
+        from mentoring import exports  # noqa: F401  (registers the exporters)
         from mentoring.lib import sqlite
 
         connection_created.connect(sqlite.install, dispatch_uid="sqlite-unicode-like")

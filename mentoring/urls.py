@@ -27,5 +27,8 @@ urlpatterns = [
     path("journal/", include("pairs.journal_urls")),
     path("plans/", include("pairs.plan_urls")),
     path("reminders/", include("pairs.reminder_urls")),
+    path("roadmap/", include("mentoring.roadmap_urls")),
+    path("rewards/", include("pairs.reward_urls")),
+    path("documents/", include("pairs.document_urls")),
     path("admin/", admin.site.urls),
 ]

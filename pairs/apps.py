@@ -8,4 +8,8 @@ class PairsConfig(AppConfig):
     verbose_name = _("Pairs and meetings")
 
     def ready(self):
-        from pairs import exports  # noqa: F401  (registers the exporters)
+        from pairs import (  # noqa: F401  (registers the exporters)
+            document_exports,
+            exports,
+            reward_exports,
+        )

@@ -1,0 +1,1 @@
+"""Exporters of this app (see mentoring/lib/export.py): the roadmap."""

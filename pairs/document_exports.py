@@ -1,0 +1,1 @@
+"""Exporters of official documents: the order fixing pairs, lists, the programme."""

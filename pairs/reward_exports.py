@@ -1,0 +1,1 @@
+"""Exporters of the rewards register: letters of thanks and certificates."""
