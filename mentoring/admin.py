@@ -124,3 +124,36 @@ class ProgrammeAdmin(admin.ModelAdmin):
         ),
         (None, {"fields": ["forms", "curators", "stale_after_days"]}),
     ]
+
+
+class RoadmapTemplateItemInline(admin.TabularInline):
+    model = models.RoadmapTemplateItem
+    extra = 0
+    fields = [
+        "number",
+        "stage",
+        "order",
+        "activity",
+        "start_month",
+        "end_month",
+        "due_text",
+        "responsible_text",
+    ]
+
+
+@admin.register(models.RoadmapTemplate)
+class RoadmapTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+    inlines = [RoadmapTemplateItemInline]
+
+
+@admin.register(models.RoadmapItem)
+class RoadmapItemAdmin(admin.ModelAdmin):
+    list_display = ["number", "activity", "programme", "stage", "due_to", "status"]
+    list_filter = ["status", "stage", "programme__organisation"]
+    search_fields = ["activity", "number"]
+    list_select_related = ["programme", "stage"]
+    autocomplete_fields = ["responsible"]
+    raw_id_fields = ["programme"]

@@ -352,3 +352,205 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# --- Roadmap («дорожная карта») ------------------------------------------------
+
+
+class RoadmapTemplateManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class RoadmapTemplate(models.Model):
+    """A ready roadmap (seed 002's «Дорожная карта», seed 004's action plan) that a
+    programme's roadmap is copied from."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = RoadmapTemplateManager()
+
+    class Meta:
+        verbose_name = _("roadmap template")
+        verbose_name_plural = _("roadmap templates")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class RoadmapTemplateItemManager(models.Manager):
+    def get_by_natural_key(self, template_code, number):
+        return self.get(template__code=template_code, number=number)
+
+
+class RoadmapTemplateItem(models.Model):
+    """A row of a roadmap template. Its dates are months counted from the start of
+    the programme (0 is the month it starts in), so the template fits any period."""
+
+    template = models.ForeignKey(
+        RoadmapTemplate,
+        verbose_name=_("roadmap template"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    stage = models.ForeignKey(
+        ProgrammeStage,
+        verbose_name=_("programme stage"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    number = models.CharField(_("No."), max_length=20)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    activity = models.TextField(_("activity"))
+    content = models.TextField(_("content"), blank=True)
+    start_month = models.PositiveSmallIntegerField(
+        _("from month"),
+        null=True,
+        blank=True,
+        help_text=_("Months after the start of the programme; 0 is its first month."),
+    )
+    end_month = models.PositiveSmallIntegerField(_("to month"), null=True, blank=True)
+    due_text = models.CharField(_("deadline as written"), max_length=255, blank=True)
+    responsible_text = models.CharField(_("responsible"), max_length=500, blank=True)
+    expected_result = models.TextField(_("expected result"), blank=True)
+
+    objects = RoadmapTemplateItemManager()
+
+    class Meta:
+        verbose_name = _("row of a roadmap template")
+        verbose_name_plural = _("rows of the roadmap template")
+        ordering = ["template", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "number"], name="roadmap_template_item_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_month__isnull=True)
+                | Q(start_month__isnull=True)
+                | Q(end_month__gte=models.F("start_month")),
+                name="roadmap_template_item_months",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.activity[:60]}"
+
+    def natural_key(self):
+        return (*self.template.natural_key(), self.number)
+
+    natural_key.dependencies = ["mentoring.roadmaptemplate"]
+
+
+class RoadmapItemQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(programme__organisation=organisation)
+
+    def overdue(self, today: date | None = None):
+        """Not done, and the deadline (the end, or the start when there is no end)
+        has passed."""
+        today = today or date.today()
+        return self.exclude(status=RoadmapItem.Status.DONE).filter(
+            Q(due_to__lt=today) | Q(due_to__isnull=True, due_from__lt=today)
+        )
+
+
+class RoadmapItem(models.Model):
+    """A row of a programme's roadmap: an activity of one of the 7 stages, its
+    deadline, who is responsible, what should come out, and whether it is done."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("mentoring programme"),
+        on_delete=models.CASCADE,
+        related_name="roadmap_items",
+    )
+    stage = models.ForeignKey(
+        ProgrammeStage,
+        verbose_name=_("programme stage"),
+        on_delete=models.PROTECT,
+        related_name="roadmap_items",
+    )
+    number = models.CharField(_("No."), max_length=20, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    activity = models.TextField(_("activity"))
+    content = models.TextField(_("content"), blank=True)
+    due_from = models.DateField(_("from"), null=True, blank=True)
+    due_to = models.DateField(_("to"), null=True, blank=True)
+    due_text = models.CharField(
+        _("deadline in words"),
+        max_length=255,
+        blank=True,
+        help_text=_("e.g. «ежегодно, сентябрь», «в течение года»"),
+    )
+    responsible = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible people"),
+        related_name="roadmap_items",
+        blank=True,
+    )
+    responsible_text = models.CharField(_("responsible"), max_length=500, blank=True)
+    expected_result = models.TextField(_("expected result"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    evidence_note = models.TextField(_("evidence"), blank=True)
+    evidence_link = models.URLField(_("evidence link"), max_length=500, blank=True)
+    evidence_file = models.FileField(
+        _("evidence file"), upload_to="roadmap/%Y/", blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RoadmapItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roadmap item")
+        verbose_name_plural = _("roadmap items")
+        ordering = ["programme", "stage__number", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(activity=""), name="roadmap_item_activity"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_from__isnull=True)
+                | Q(due_to__isnull=True)
+                | Q(due_to__gte=models.F("due_from")),
+                name="roadmap_item_due_order",
+                violation_error_message=_(
+                    "The end of the period cannot be before its start."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(done_on__isnull=False),
+                name="roadmap_item_done_has_date",
+                violation_error_message=_("A done item needs the date it was done."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.activity[:60]}".strip()
+
+    @property
+    def deadline(self) -> date | None:
+        return self.due_to or self.due_from
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        deadline = self.deadline
+        return (
+            self.status != self.Status.DONE
+            and deadline is not None
+            and deadline < (today or date.today())
+        )

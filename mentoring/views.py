@@ -9,11 +9,18 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mentoring.lib.export import get_exporter
-from mentoring.models import MeetingType, MentoringForm, Organisation, Programme
+from mentoring.models import (
+    MeetingType,
+    MentoringForm,
+    Organisation,
+    Programme,
+    RoadmapItem,
+)
 
 OPEN_STATUSES = ("formed", "active")
 
@@ -118,6 +125,23 @@ def management_summary(organisation: Organisation, access) -> dict:
         "pairs_total": sum(form.active + form.formed for form in forms),
         "awaiting_order": sum(form.formed for form in forms),
         "stale_pairs": stale,
+        **overdue_roadmap(organisation, access, today),
+    }
+
+
+def overdue_roadmap(organisation: Organisation, access, today: date) -> dict:
+    """Overdue rows of the organisation's roadmaps, for those who keep them (head,
+    deputy, curator): how many, and the five that were due first."""
+    if not access.is_manager:
+        return {"roadmap_overdue_count": 0, "roadmap_overdue": []}
+    items = RoadmapItem.objects.for_organisation(organisation).overdue(today)
+    return {
+        "roadmap_overdue_count": items.count(),
+        "roadmap_overdue": list(
+            items.select_related("programme", "stage").order_by(
+                Coalesce("due_to", "due_from"), "stage__number", "order", "pk"
+            )[:5]
+        ),
     }
 
 

@@ -1408,6 +1408,59 @@ def seed_plans(today: date):
                 )
 
 
+ROADMAP_EVIDENCE = [
+    "Протокол педагогического совета",
+    "Приказ директора",
+    "Справка по итогам анкетирования",
+    "Протокол совещания при заместителе директора",
+]
+
+
+def seed_roadmaps(today: date):
+    """Give each demo programme the roadmap of seed 002 (its months counted from the
+    programme's start): rows that ended more than a week ago are done with evidence,
+    except every fourth, left overdue for the home page; rows under way are in
+    progress. Idempotent: a programme that has a roadmap is left alone."""
+    from mentoring.models import RoadmapItem, RoadmapTemplate
+    from mentoring.roadmap_services import (
+        roadmap_from_template,
+        roadmap_item_set_status,
+    )
+
+    template = RoadmapTemplate.objects.filter(code="sosnovka-2023-2025").first()
+    if template is None:
+        return
+    programmes = Programme.objects.filter(
+        organisation__municipality__name=texts.MUNICIPALITY
+    ).prefetch_related("curators")
+    for programme in programmes.order_by("pk"):
+        if programme.roadmap_items.exists():
+            continue
+        by = programme.curators.first()
+        items = roadmap_from_template(programme=programme, template=template, by=by)
+        for index, item in enumerate(items):
+            if item.due_to and item.due_to < today - timedelta(days=7):
+                if index % 4 == 3:
+                    continue
+                item.evidence_note = (
+                    f"{ROADMAP_EVIDENCE[index % len(ROADMAP_EVIDENCE)]} "
+                    f"№ {index + 1} от {item.due_to:%d.%m.%Y}"
+                )
+                if index % 3 == 0:
+                    item.evidence_link = f"https://school.example/mentoring/{index + 1}"
+                item.save(update_fields=["evidence_note", "evidence_link"])
+                roadmap_item_set_status(
+                    item=item,
+                    by=by,
+                    status=RoadmapItem.Status.DONE,
+                    done_on=min(item.due_to, today),
+                )
+            elif item.due_from and item.due_from <= today:
+                roadmap_item_set_status(
+                    item=item, by=by, status=RoadmapItem.Status.IN_PROGRESS
+                )
+
+
 def demo_loaded() -> bool:
     return Organisation.objects.filter(
         municipality__name=texts.MUNICIPALITY,
@@ -1469,6 +1522,7 @@ class Command(BaseCommand):
                 DemoBuilder(date.today(), self.say).build()
                 self.print_counts()
             seed_plans(date.today())
+            seed_roadmaps(date.today())
         self.print_logins()
 
     def load_catalogues(self):
@@ -1483,6 +1537,7 @@ class Command(BaseCommand):
         try:
             call_command("loaddata", fixture, verbosity=0 if self.quiet else 1)
             call_command("loaddata", "plan_templates", verbosity=0)
+            call_command("loaddata", "roadmap_templates", verbosity=0)
         except CommandError as exc:
             raise CommandError(
                 f"Cannot load the catalogues ({fixture}): {exc}"

@@ -1,0 +1,347 @@
+"""Writes of a programme's roadmap («дорожная карта»): copy it from a template, add
+and edit its rows, set their status; and the per-stage progress it is read by.
+
+Refusals are `ValidationError`s keyed by the argument at fault, so a form shows them
+next to the field; a refusal changes nothing. Who may call them (head, deputy,
+curator of the programme's organisation) is checked by the views.
+"""
+
+import calendar
+import os
+from collections.abc import Iterable
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.models import (
+    Programme,
+    ProgrammeStage,
+    RoadmapItem,
+    RoadmapTemplate,
+)
+
+EVIDENCE_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx")
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+# Roles of the organisation's people who may be named responsible for a row.
+RESPONSIBLE_ROLES = (
+    "head",
+    "deputy",
+    "curator",
+    "form_lead",
+    "social_pedagogue",
+    "psychologist",
+    "class_teacher",
+    "mentor",
+)
+
+
+def month_start(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    return date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def month_end(day: date, months: int) -> date:
+    first = month_start(day, months)
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def shifted_period(
+    programme: Programme, start_month: int | None, end_month: int | None
+) -> tuple[date | None, date | None]:
+    """A template row's months as dates of this programme: from the first day of the
+    start month to the last day of the end month, both kept within the programme."""
+    if start_month is None and end_month is None:
+        return None, None
+    start_month = start_month if start_month is not None else end_month
+    end_month = end_month if end_month is not None else start_month
+
+    def clamp(day: date) -> date:
+        return min(max(day, programme.starts_on), programme.ends_on)
+
+    return (
+        clamp(month_start(programme.starts_on, start_month)),
+        clamp(month_end(programme.starts_on, end_month)),
+    )
+
+
+def responsible_candidates(organisation):
+    """People of the organisation who may be named responsible for a row."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__role__in=RESPONSIBLE_ROLES,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def validate_evidence_file(file) -> None:
+    """pdf, jpg, png, docx or xlsx, at most 5 MB (the file is only stored and handed
+    back through a permission-checked view, never opened)."""
+    if not file:
+        return
+    extension = os.path.splitext(file.name)[1].lower().lstrip(".")
+    if extension not in EVIDENCE_EXTENSIONS:
+        raise ValidationError(
+            {"evidence_file": _("Attach a PDF, JPG, PNG, DOCX or XLSX file.")}
+        )
+    if file.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"evidence_file": _("The file is larger than 5 MB.")})
+
+
+def _check_period(due_from: date | None, due_to: date | None) -> None:
+    if due_from and due_to and due_to < due_from:
+        raise ValidationError(
+            {"due_to": _("The end of the period cannot be before its start.")}
+        )
+
+
+def _check_responsible(programme: Programme, responsible: Iterable) -> list:
+    people = list(responsible or [])
+    if not people:
+        return []
+    allowed = set(
+        responsible_candidates(programme.organisation)
+        .filter(pk__in=[person.pk for person in people])
+        .values_list("pk", flat=True)
+    )
+    if any(person.pk not in allowed for person in people):
+        raise ValidationError(
+            {
+                "responsible": _(
+                    "Only people of the programme's organisation can be responsible."
+                )
+            }
+        )
+    return people
+
+
+@transaction.atomic
+def roadmap_from_template(
+    *,
+    programme: Programme,
+    template: RoadmapTemplate,
+    by,
+    replace: bool = False,
+) -> list[RoadmapItem]:
+    """The template's rows as the programme's roadmap, their months turned into
+    dates from the programme's start and kept within its end. A roadmap that has
+    rows is replaced only when asked to (the rows and their marks are lost)."""
+    existing = programme.roadmap_items.all()
+    if existing.exists():
+        if not replace:
+            raise ValidationError(
+                _("The programme already has a roadmap. Replace it or add rows.")
+            )
+        existing.delete()
+    items = []
+    for row in template.items.select_related("stage").order_by("order", "pk"):
+        due_from, due_to = shifted_period(programme, row.start_month, row.end_month)
+        item = RoadmapItem(
+            programme=programme,
+            stage=row.stage,
+            number=row.number,
+            order=row.order,
+            activity=row.activity,
+            content=row.content,
+            due_from=due_from,
+            due_to=due_to,
+            due_text=row.due_text,
+            responsible_text=row.responsible_text,
+            expected_result=row.expected_result,
+        )
+        item.full_clean(exclude=["programme", "stage"])
+        items.append(item)
+    if not items:
+        raise ValidationError({"template": _("The template has no rows.")})
+    return RoadmapItem.objects.bulk_create(items)
+
+
+def _fill(
+    item: RoadmapItem,
+    *,
+    stage: ProgrammeStage,
+    number: str,
+    activity: str,
+    content: str,
+    due_from: date | None,
+    due_to: date | None,
+    due_text: str,
+    responsible_text: str,
+    expected_result: str,
+    evidence_note: str,
+    evidence_link: str,
+    evidence_file,
+) -> None:
+    if not activity.strip():
+        raise ValidationError({"activity": _("Name the activity.")})
+    _check_period(due_from, due_to)
+    validate_evidence_file(evidence_file)
+    item.stage = stage
+    item.number = number.strip()
+    item.activity = activity.strip()
+    item.content = content.strip()
+    item.due_from, item.due_to = due_from, due_to
+    item.due_text = due_text.strip()
+    item.responsible_text = responsible_text.strip()
+    item.expected_result = expected_result.strip()
+    item.evidence_note = evidence_note.strip()
+    item.evidence_link = evidence_link.strip()
+    if evidence_file:
+        item.evidence_file = evidence_file
+
+
+@transaction.atomic
+def roadmap_item_create(
+    *,
+    programme: Programme,
+    by,
+    stage: ProgrammeStage,
+    activity: str,
+    number: str = "",
+    content: str = "",
+    due_from: date | None = None,
+    due_to: date | None = None,
+    due_text: str = "",
+    responsible: Iterable = (),
+    responsible_text: str = "",
+    expected_result: str = "",
+    evidence_note: str = "",
+    evidence_link: str = "",
+    evidence_file=None,
+) -> RoadmapItem:
+    """A new row, placed last in its stage."""
+    people = _check_responsible(programme, responsible)
+    item = RoadmapItem(programme=programme)
+    _fill(
+        item,
+        stage=stage,
+        number=number,
+        activity=activity,
+        content=content,
+        due_from=due_from,
+        due_to=due_to,
+        due_text=due_text,
+        responsible_text=responsible_text,
+        expected_result=expected_result,
+        evidence_note=evidence_note,
+        evidence_link=evidence_link,
+        evidence_file=evidence_file,
+    )
+    last = programme.roadmap_items.aggregate(last=Max("order"))["last"]
+    item.order = (last or 0) + 1
+    item.full_clean()
+    item.save()
+    item.responsible.set(people)
+    return item
+
+
+@transaction.atomic
+def roadmap_item_update(
+    *,
+    item: RoadmapItem,
+    by,
+    stage: ProgrammeStage,
+    activity: str,
+    number: str = "",
+    content: str = "",
+    due_from: date | None = None,
+    due_to: date | None = None,
+    due_text: str = "",
+    responsible: Iterable = (),
+    responsible_text: str = "",
+    expected_result: str = "",
+    evidence_note: str = "",
+    evidence_link: str = "",
+    evidence_file=None,
+) -> RoadmapItem:
+    """Edit a row; a new evidence file replaces the old one, none keeps it."""
+    people = _check_responsible(item.programme, responsible)
+    _fill(
+        item,
+        stage=stage,
+        number=number,
+        activity=activity,
+        content=content,
+        due_from=due_from,
+        due_to=due_to,
+        due_text=due_text,
+        responsible_text=responsible_text,
+        expected_result=expected_result,
+        evidence_note=evidence_note,
+        evidence_link=evidence_link,
+        evidence_file=evidence_file,
+    )
+    item.full_clean()
+    item.save()
+    item.responsible.set(people)
+    return item
+
+
+@transaction.atomic
+def roadmap_item_set_status(
+    *,
+    item: RoadmapItem,
+    by,
+    status: str,
+    done_on: date | None = None,
+) -> RoadmapItem:
+    """Done needs the date it was done (today by default, never in the future);
+    the other statuses clear it."""
+    if status not in RoadmapItem.Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if status == RoadmapItem.Status.DONE:
+        done_on = done_on or timezone.localdate()
+        if done_on > timezone.localdate():
+            raise ValidationError(
+                {"done_on": _("The date it was done cannot be in the future.")}
+            )
+    else:
+        done_on = None
+    item.status, item.done_on = status, done_on
+    item.full_clean()
+    item.save(update_fields=["status", "done_on", "updated_at"])
+    return item
+
+
+def stage_progress(programme: Programme, today: date | None = None) -> list[dict]:
+    """Per stage of the 7 (those in use or with rows): rows done, in all, overdue,
+    and the percent done. Two queries whatever the size of the roadmap."""
+    today = today or timezone.localdate()
+    not_done = ~Q(status=RoadmapItem.Status.DONE)
+    late = Q(due_to__lt=today) | Q(due_to__isnull=True, due_from__lt=today)
+    counts = {
+        row["stage"]: row
+        for row in programme.roadmap_items.order_by()
+        .values("stage")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=RoadmapItem.Status.DONE)),
+            overdue=Count("pk", filter=not_done & late),
+        )
+    }
+    result = []
+    for stage in ProgrammeStage.objects.filter(
+        Q(is_active=True) | Q(pk__in=list(counts))
+    ).order_by("number"):
+        row = counts.get(stage.pk, {"total": 0, "done": 0, "overdue": 0})
+        result.append(
+            {
+                "stage": stage,
+                "total": row["total"],
+                "done": row["done"],
+                "overdue": row["overdue"],
+                "percent": round(row["done"] * 100 / row["total"])
+                if row["total"]
+                else 0,
+            }
+        )
+    return result
