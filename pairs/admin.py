@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from pairs import models
+from mentoring.lib.export import PDF, XLSX, admin_action
+from pairs import document_exports, exports, models  # noqa: F401 (exporters)
 from people.admin import NormalisedSearchMixin
 
 
@@ -53,6 +55,10 @@ class PairAdmin(NormalisedSearchMixin, admin.ModelAdmin):
     autocomplete_fields = ["mentor", "co_mentor"]
     inlines = [PairMenteeInline, PairEventInline]
     date_hierarchy = "start_on"
+    actions = [
+        admin_action("pairs-order", PDF, _("Order on fixing pairs and groups (PDF)")),
+        admin_action("pairs", XLSX, _("List of pairs and groups (Excel)")),
+    ]
 
 
 class AttendanceInline(admin.TabularInline):
@@ -142,3 +148,16 @@ class ReminderSentAdmin(admin.ModelAdmin):
     list_display = ["user", "sent_on", "items"]
     list_filter = ["sent_on"]
     date_hierarchy = "sent_on"
+
+
+@admin.register(models.Reward)
+class RewardAdmin(NormalisedSearchMixin, admin.ModelAdmin):
+    search_paths = ("person__search_text",)
+    search_fields = ["person__search_text"]
+    list_display = ["awarded_on", "person", "kind", "number", "organisation"]
+    list_filter = ["kind", "organisation"]
+    date_hierarchy = "awarded_on"
+    autocomplete_fields = ["person", "pair"]
+    readonly_fields = ["created_by", "created_at"]
+    list_select_related = ["person", "organisation"]
+    actions = [admin_action("rewards", XLSX, _("Rewards register (Excel)"))]

@@ -1,1 +1,217 @@
-"""Exporters of official documents: the order fixing pairs, lists, the programme."""
+"""Exporters of official documents: the order fixing pairs, the list of pairs and
+the programme's summary page (see mentoring/lib/export.py for the pattern).
+
+Pairs are chosen by `?pair=<pk>&pair=<pk>…` or, without them, by the pair list's
+filters; either way only pairs of the current organisation are ever printed. From
+an admin action the selected rows are used, narrowed to one organisation: an
+order is the document of one school."""
+
+from itertools import groupby
+
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.lib.export import PDF, register
+from mentoring.models import Programme
+from pairs.forms import PairFilterForm
+from pairs.models import Pair, PairMentee
+from people.exports import CuratorExporter
+
+
+def curator_names(programme: Programme) -> list[str]:
+    return [
+        user.get_full_name() or user.username
+        for user in programme.curators.order_by("last_name", "first_name")
+    ]
+
+
+class SelectedPairsExporter(CuratorExporter):
+    """A document about several pairs of one organisation."""
+
+    formats = (PDF,)
+
+    @property
+    def organisation(self):
+        if self._queryset is None:
+            return self.request.access.organisation
+        # An admin action: the user's organisation if the selection has its pairs,
+        # else the organisation of the first selected pair.
+        current = self.request.access.organisation
+        selected = self._queryset.order_by("pk")
+        if current is not None and selected.filter(programme__organisation=current):
+            return current
+        first = selected.select_related("programme__organisation").first()
+        return first.programme.organisation if first else current
+
+    def filename(self) -> str:
+        return super().filename().replace("/", "-")  # «пар/групп» in the title
+
+    def selected(self):
+        pairs = Pair.objects.for_organisation(self.organisation)
+        if self._queryset is not None:
+            return pairs.filter(pk__in=self._queryset.values("pk"))
+        # `pairs` is the name of the pair list's checkboxes
+        pks = [
+            pk
+            for pk in self.params.getlist("pair") + self.params.getlist("pairs")
+            if str(pk).isdigit()
+        ]
+        if pks:
+            return pairs.filter(pk__in=pks)
+        return PairFilterForm(self.params, organisation=self.organisation).filter(pairs)
+
+    def pairs(self) -> list[Pair]:
+        if not hasattr(self, "_pairs"):
+            memberships = PairMentee.objects.select_related(
+                "mentee__participant__study_group"
+            ).order_by("mentee__participant__search_text", "pk")
+            self._pairs = list(
+                self.selected()
+                .select_related(
+                    "programme",
+                    "form",
+                    "role_variant",
+                    "mentor__participant__organisation",
+                    "mentor__participant__study_group",
+                    "co_mentor__participant",
+                )
+                .prefetch_related(Prefetch("memberships", queryset=memberships))
+                .order_by("form__order", "mentor__participant__search_text", "pk")
+            )
+            for number, pair in enumerate(self._pairs, start=1):
+                pair.number = number
+                pair.mentee_list = [
+                    m.mentee.participant for m in pair.memberships.all()
+                ]
+        return self._pairs
+
+    def mentors(self) -> list:
+        """Everyone who mentors in the selected pairs, once, in alphabetical order."""
+        people = {}
+        for pair in self.pairs():
+            for profile in (pair.mentor, pair.co_mentor):
+                if profile is not None:
+                    people[profile.participant.pk] = profile.participant
+        return sorted(people.values(), key=lambda person: person.search_text)
+
+    def programmes(self) -> list[Programme]:
+        seen = {pair.programme.pk: pair.programme for pair in self.pairs()}
+        return list(seen.values())
+
+    def context(self) -> dict:
+        programmes = self.programmes()
+        programme = programmes[0] if len(programmes) == 1 else None
+        return {
+            "organisation": self.organisation,
+            "pairs": self.pairs(),
+            "mentors": self.mentors(),
+            "programme": programme,
+            "curators": curator_names(programme) if programme else [],
+        }
+
+
+@register
+class PairsOrderExporter(SelectedPairsExporter):
+    identifier = "pairs-order"
+    verbose_name = _("Order on fixing mentoring pairs and groups")
+    template_name = "pairs/print_order.html"
+
+    def order(self) -> tuple[str, object]:
+        """The number and date of the pairs' order when they all share one."""
+        orders = {(pair.order_number, pair.order_date) for pair in self.pairs()}
+        if len(orders) == 1:
+            number, day = orders.pop()
+            if number:
+                return number, day
+        return "", None
+
+    def context(self) -> dict:
+        context = super().context()
+        number, day = self.order()
+        context.update(order_number=number, order_date=day)
+        return context
+
+
+@register
+class PairsListExporter(SelectedPairsExporter):
+    identifier = "pairs-list"
+    verbose_name = _("List of mentoring pairs and groups")
+    template_name = "pairs/print_pairs.html"
+    landscape = True
+
+    def context(self) -> dict:
+        context = super().context()
+        context["groups"] = [
+            (form, list(pairs))
+            for form, pairs in groupby(self.pairs(), key=lambda pair: pair.form)
+        ]
+        return context
+
+
+@register
+class ProgrammeSummaryExporter(CuratorExporter):
+    """`?programme=<pk>`, or the organisation's current (else latest) programme."""
+
+    identifier = "programme-summary"
+    verbose_name = _("Mentoring programme: summary")
+    formats = (PDF,)
+    template_name = "pairs/print_programme.html"
+
+    def programme(self) -> Programme | None:
+        if not hasattr(self, "_programme"):
+            programmes = Programme.objects.for_organisation(self.organisation)
+            pk = str(self.params.get("programme", ""))
+            if pk.isdigit():
+                self._programme = programmes.filter(pk=pk).first()
+            else:
+                self._programme = (
+                    programmes.current().first()
+                    or programmes.order_by("-starts_on").first()
+                )
+        return self._programme
+
+    def allowed(self) -> bool:
+        return super().allowed() and self.programme() is not None
+
+    def context(self) -> dict:
+        programme = self.programme()
+        pairs = programme.pairs.all()
+        used = {}
+        for form_id, variant in (
+            pairs.values_list("form_id", "role_variant__name")
+            .distinct()
+            .order_by("role_variant__order", "role_variant__name")
+        ):
+            used.setdefault(form_id, []).append(variant)
+        forms = [
+            (form, used.get(form.pk, []))
+            for form in programme.forms.order_by("order", "name")
+        ]
+        by_status = dict(pairs.values_list("status").annotate(n=Count("pk")).order_by())
+        statuses = [
+            (label, by_status.get(value, 0)) for value, label in Pair.Status.choices
+        ]
+        mentors = set(pairs.values_list("mentor_id", flat=True)) | set(
+            pairs.exclude(co_mentor=None).values_list("co_mentor_id", flat=True)
+        )
+        mentees = (
+            PairMentee.objects.filter(pair__programme=programme)
+            .values("mentee_id")
+            .distinct()
+            .count()
+        )
+        return {
+            "organisation": self.organisation,
+            "programme": programme,
+            "forms": forms,
+            "curators": curator_names(programme),
+            "statuses": statuses,
+            "pairs_total": sum(count for _label, count in statuses),
+            "mentors_total": len(mentors),
+            "mentees_total": mentees,
+            "approval_number": programme.approval_order_number,
+            "approval_date": programme.approval_order_date,
+        }
+
+    def filename(self) -> str:
+        return f"{self.verbose_name} {self.programme().starts_on:%Y}"

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pairs import document_views as views
 
 app_name = "documents"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.document_list, name="list"),
+]

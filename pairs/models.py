@@ -761,3 +761,131 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.sent_on}"
+
+
+# --- Rewards («поощрения») -----------------------------------------------------
+
+
+class RewardQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        return self.filter(organisation=organisation)
+
+
+class Reward(models.Model):
+    """A row of the rewards register: who was rewarded, how, when and why; a letter
+    of thanks or a certificate is printed from it."""
+
+    class Kind(models.TextChoices):
+        MENTOR_OF_YEAR = "mentor_of_year", _("Mentor of the year")
+        BEST_PAIR = "best_pair", _("Best pair")
+        MENTOR_PLUS = "mentor_plus", _("Mentor+")
+        CERTIFICATE = "certificate", _("Certificate «Best mentor»")
+        GRATITUDE = "gratitude", _("Gratitude")
+        LETTER_PARENTS = "letter_parents", _("Letter of thanks to the parents")
+        LETTER_EMPLOYER = "letter_employer", _("Letter of thanks to the employer")
+        NOMINATION = "nomination", _("Nomination for an award")
+        BONUS = "bonus", _("Bonus")
+
+    # Which document each kind prints: a letter, a certificate, or none (a bonus).
+    LETTER_KINDS = (
+        Kind.GRATITUDE,
+        Kind.LETTER_PARENTS,
+        Kind.LETTER_EMPLOYER,
+        Kind.NOMINATION,
+    )
+    CERTIFICATE_KINDS = (
+        Kind.MENTOR_OF_YEAR,
+        Kind.BEST_PAIR,
+        Kind.MENTOR_PLUS,
+        Kind.CERTIFICATE,
+    )
+
+    organisation = models.ForeignKey(
+        "mentoring.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="rewards",
+    )
+    person = models.ForeignKey(
+        "people.Participant",
+        verbose_name=_("who is rewarded"),
+        on_delete=models.PROTECT,
+        related_name="rewards",
+    )
+    kind = models.CharField(_("reward"), max_length=20, choices=Kind.choices)
+    awarded_on = models.DateField(_("date"), default=date.today)
+    basis = models.TextField(
+        _("for what"),
+        help_text=_("e.g. for successfully completing the mentoring programme"),
+    )
+    pair = models.ForeignKey(
+        Pair,
+        verbose_name=_("pair or group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rewards",
+        help_text=_("The completed pair or group the reward is for."),
+    )
+    number = models.CharField(_("document No."), max_length=50, blank=True)
+    signed_by = models.CharField(
+        _("signed by"),
+        max_length=255,
+        blank=True,
+        help_text=_("Position and full name; the head of the organisation if empty."),
+    )
+    addressee = models.CharField(
+        _("addressee"),
+        max_length=500,
+        blank=True,
+        help_text=_("For a letter: the parents' names or the employer's organisation."),
+    )
+    text = models.TextField(
+        _("text of the letter"),
+        blank=True,
+        help_text=_("Leave empty to get the standard text."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RewardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reward")
+        verbose_name_plural = _("rewards")
+        ordering = ["-awarded_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(basis=""), name="reward_has_basis"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.person}"
+
+    @property
+    def document(self) -> str | None:
+        """ "letter", "certificate" or None: what this reward prints."""
+        if self.kind in self.LETTER_KINDS:
+            return "letter"
+        if self.kind in self.CERTIFICATE_KINDS:
+            return "certificate"
+        return None
+
+    def clean(self):
+        errors = {}
+        if self.awarded_on and self.awarded_on > timezone.localdate():
+            errors["awarded_on"] = _("A reward cannot be dated in the future.")
+        if (
+            self.pair_id
+            and self.organisation_id
+            and self.pair.programme.organisation_id != self.organisation_id
+        ):
+            errors["pair"] = _("This pair belongs to another organisation.")
+        if errors:
+            raise ValidationError(errors)

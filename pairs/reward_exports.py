@@ -1,1 +1,119 @@
-"""Exporters of the rewards register: letters of thanks and certificates."""
+"""Exporters of the rewards register: the register itself (XLSX, as filtered on its
+page), and a reward's letter of thanks and certificate (PDF, `?reward=<pk>`).
+See mentoring/lib/export.py for the pattern."""
+
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.lib.export import PDF, XLSX, Exporter, register
+from pairs.models import Reward
+from people.exports import CuratorExporter
+
+LONG_TEXT, LONG_PARAGRAPHS = 900, 7
+
+
+@register
+class RewardsExporter(CuratorExporter):
+    identifier = "rewards"
+    verbose_name = _("Rewards")
+    formats = (XLSX,)
+
+    def queryset(self):
+        if self._queryset is not None:
+            queryset = self._queryset
+        else:
+            from pairs.reward_forms import RewardFilterForm
+
+            queryset = RewardFilterForm(
+                self.params, organisation=self.organisation
+            ).filter(Reward.objects.for_organisation(self.organisation))
+        return queryset.select_related(
+            "person__study_group", "pair__mentor__participant", "pair__role_variant"
+        ).order_by("-awarded_on", "-pk")
+
+    def rows(self):
+        yield [
+            gettext("Date"),
+            gettext("Document No."),
+            gettext("Who is rewarded"),
+            gettext("Class or group"),
+            gettext("Reward"),
+            gettext("For what"),
+            gettext("Pair or group"),
+            gettext("Addressee"),
+            gettext("Signed by"),
+        ]
+        for reward in self.queryset():
+            person = reward.person
+            yield [
+                reward.awarded_on,
+                reward.number,
+                person.full_name,
+                str(person.study_group) if person.study_group_id else "",
+                reward.get_kind_display(),
+                reward.basis,
+                str(reward.pair) if reward.pair_id else "",
+                reward.addressee,
+                reward.signed_by,
+            ]
+
+
+class RewardDocumentExporter(Exporter):
+    """A document of one reward (`?reward=<pk>`): for the head, deputy and curator
+    of the reward's organisation."""
+
+    formats = (PDF,)
+
+    def reward(self) -> Reward | None:
+        if not hasattr(self, "_reward"):
+            access = self.request.access
+            pk = str(self.params.get("reward", ""))
+            self._reward = (
+                Reward.objects.for_organisation(access.organisation)
+                .select_related("organisation", "person__study_group")
+                .filter(pk=pk)
+                .first()
+                if pk.isdigit() and access.organisation is not None
+                else None
+            )
+        return self._reward
+
+    def allowed(self) -> bool:
+        return self.request.access.is_manager and self.reward() is not None
+
+    def context(self) -> dict:
+        from pairs.reward_services import default_text
+
+        reward = self.reward()
+        text = reward.text or default_text(
+            kind=Reward.Kind.GRATITUDE,
+            person=reward.person,
+            basis=reward.basis,
+            organisation=reward.organisation,
+        )
+        paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+        return {
+            "reward": reward,
+            "organisation": reward.organisation,
+            "paragraphs": paragraphs,
+            # A long letter is set smaller so that it stays on one page.
+            "long_text": len(text) > LONG_TEXT or len(paragraphs) > LONG_PARAGRAPHS,
+        }
+
+    def filename(self) -> str:
+        return f"{self.verbose_name} {self.reward().person.full_name}"
+
+
+@register
+class RewardLetterExporter(RewardDocumentExporter):
+    identifier = "reward-letter"
+    verbose_name = _("Letter of thanks")
+    template_name = "pairs/print_letter.html"
+
+
+@register
+class RewardCertificateExporter(RewardDocumentExporter):
+    identifier = "reward-certificate"
+    verbose_name = pgettext_lazy("reward", "Certificate")
+    template_name = "pairs/print_certificate.html"
+    landscape = True

@@ -110,3 +110,15 @@ def outsider(other_organisation):
 @pytest.fixture
 def superuser(db):
     return f.UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every test outside the browser tests may use the database. Personas asked
+    for by name (request.getfixturevalue) hide that need from pytest-django, which
+    would then run such tests after the browser tests' flush, without catalogues."""
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            continue
+        if item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)

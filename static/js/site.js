@@ -10,6 +10,8 @@
  *                          date field inside it changes (filter forms).
  *   data-wait[="Text"]     on a form: once it is submitted, disable its submit buttons
  *                          and show a spinner (and the text, if any) on the one used.
+ *   data-no-wait           on a submit button of such a form (e.g. a download): neither
+ *                          the form's data-confirm nor its data-wait applies to it.
  *   data-print             on a button: print the page.
  *   data-check-all="name"  on a checkbox: tick or untick every checkbox named
  *                          "name" (bulk actions on a list); it shows whether all,
@@ -57,7 +59,7 @@
     if (!form.hasAttribute("data-confirm")) {
       return;
     }
-    if (event.submitter && event.submitter.hasAttribute("data-confirm")) {
+    if (event.submitter && (event.submitter.hasAttribute("data-confirm") || event.submitter.hasAttribute("data-no-wait"))) {
       return;
     }
     if (!window.confirm(form.getAttribute("data-confirm"))) {
@@ -68,7 +70,7 @@
   // data-wait: disable the buttons once the submission really goes ahead.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.hasAttribute("data-wait")) {
+    if (!form.hasAttribute("data-wait") || (event.submitter && event.submitter.hasAttribute("data-no-wait"))) {
       return;
     }
     var submitter = event.submitter;

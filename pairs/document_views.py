@@ -1,0 +1,221 @@
+"""The documents page: every document the portal can generate for the current
+programme, each with its download buttons (the files come from the one export view,
+see mentoring/lib/export.py)."""
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.lib.export import PDF, REGISTRY, XLSX
+from mentoring.models import MentoringForm, Programme, SchoolYear
+from pairs.models import Pair
+from people.access import require_curator
+
+FORMAT_LABELS = {PDF: "PDF", XLSX: "Excel"}
+
+
+def _downloads(identifier: str, params: dict) -> list[dict]:
+    """The buttons of one exporter, or none when it is not (yet) registered."""
+    exporter = REGISTRY.get(identifier)
+    if exporter is None:
+        return []
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return [
+        {
+            "format": fmt,
+            "label": FORMAT_LABELS.get(fmt, fmt.upper()),
+            "url": reverse("export", kwargs={"identifier": identifier, "fmt": fmt})
+            + (f"?{query}" if query else ""),
+        }
+        for fmt in sorted(exporter.formats, key=lambda fmt: fmt != PDF)
+    ]
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def _school_years(programmes, today) -> list[tuple]:
+    """The school years the organisation's programmes run in, and this one."""
+    starts = {SchoolYear.bounds_for(today)[0].year}
+    for programme in programmes:
+        for year in range(programme.starts_on.year - 1, programme.ends_on.year + 1):
+            start, end = SchoolYear.bounds_for(date(year, 9, 1))
+            if programme.starts_on <= end and programme.ends_on >= start:
+                starts.add(start.year)
+    return sorted(
+        (SchoolYear.bounds_for(date(year, 9, 1)) for year in starts), reverse=True
+    )
+
+
+def document_list(request):
+    organisation = require_curator(request)
+    today = timezone.localdate()
+    all_programmes = list(Programme.objects.for_organisation(organisation))
+    years = _school_years(all_programmes, today)
+    year = SchoolYear.bounds_for(today)
+    year_param = request.GET.get("year", "")
+    if year_param.isdigit() and int(year_param) in {y[0].year for y in years}:
+        year = next(y for y in years if y[0].year == int(year_param))
+    programmes = [
+        p for p in all_programmes if p.starts_on <= year[1] and p.ends_on >= year[0]
+    ]
+    programme = None
+    pk = request.GET.get("programme", "")
+    if pk.isdigit():
+        programme = next((p for p in programmes if p.pk == int(pk)), None)
+    if programme is None and not pk:
+        programme = next(
+            (p for p in programmes if p.starts_on <= today <= p.ends_on),
+            programmes[0] if programmes else None,
+        )
+    forms = MentoringForm.objects.filter(is_active=True).order_by("order", "name")
+    if programme is not None:
+        forms = programme.forms.order_by("order", "name")
+    form = None
+    form_pk = request.GET.get("form", "")
+    if form_pk.isdigit():
+        form = next((f for f in forms if f.pk == int(form_pk)), None)
+
+    pairs = Pair.objects.for_organisation(organisation)
+    if programme is not None:
+        pairs = pairs.filter(programme=programme)
+    if form is not None:
+        pairs = pairs.filter(form=form)
+    awaiting = pairs.filter(order_number="").exclude(
+        status__in=[Pair.Status.COMPLETED, Pair.Status.TERMINATED]
+    )
+    filters = {
+        "programme": programme.pk if programme else None,
+        "form": form.pk if form else None,
+    }
+    groups = [
+        {
+            "title": _("Programme"),
+            "icon": "journal-text",
+            "documents": [
+                {
+                    "title": _("Mentoring programme: summary"),
+                    "description": _(
+                        "Goal, period, forms and role variants, curators, the "
+                        "approval order and the numbers of participants; with "
+                        "«УТВЕРЖДАЮ» and a place for the pedagogical council's "
+                        "minutes."
+                    ),
+                    "downloads": _downloads(
+                        "programme-summary", {"programme": filters["programme"]}
+                    ),
+                    "unavailable": programme is None,
+                },
+                {
+                    "title": _("Roadmap"),
+                    "description": _(
+                        "The stages of the programme with activities, dates and "
+                        "those responsible."
+                    ),
+                    "downloads": _downloads(
+                        "roadmap", {"programme": filters["programme"]}
+                    ),
+                    "unavailable": programme is None,
+                    "hidden": "roadmap" not in REGISTRY,
+                },
+            ],
+        },
+        {
+            "title": _("Pairs and groups"),
+            "icon": "people",
+            "documents": [
+                {
+                    "title": _("Order on fixing mentoring pairs and groups"),
+                    "description": _(
+                        "The order with the appendix listing the pairs and groups "
+                        "awaiting an order, and a sheet for the mentors' signatures."
+                    ),
+                    "count": awaiting.count(),
+                    "downloads": _downloads("pairs-order", {**filters, "order": "no"}),
+                    "unavailable": not awaiting.exists(),
+                    "unavailable_text": _("No pairs or groups await an order."),
+                },
+                {
+                    "title": _("List of mentoring pairs and groups"),
+                    "description": _(
+                        "Every pair and group by form of mentoring: mentors, mentees, "
+                        "role variants, periods and orders."
+                    ),
+                    "downloads": _downloads("pairs-list", filters)
+                    + _downloads("pairs", filters),
+                },
+            ],
+        },
+        {
+            "title": _("Bases"),
+            "icon": "table",
+            "documents": [
+                {
+                    "title": _("Mentee base"),
+                    "description": _("In the layout of the federal template."),
+                    "downloads": _downloads("mentee-base", {}),
+                },
+                {
+                    "title": _("Mentor base"),
+                    "description": _("In the layout of the federal template."),
+                    "downloads": _downloads("mentor-base", {}),
+                },
+                {
+                    "title": _("Request map"),
+                    "description": _(
+                        "Mentees' requests by area and form: covered by a pair or not."
+                    ),
+                    "downloads": _downloads(
+                        "request-map", {"programme": filters["programme"]}
+                    ),
+                },
+            ],
+        },
+    ]
+    rewards_url = _url("rewards:list")
+    if rewards_url:
+        groups.append(
+            {
+                "title": _("Rewards"),
+                "icon": "award",
+                "documents": [
+                    {
+                        "title": _("Letters of thanks and certificates"),
+                        "description": _(
+                            "The register of rewards of mentors and mentees, and "
+                            "their letters and certificates."
+                        ),
+                        "link": rewards_url,
+                    }
+                ],
+            }
+        )
+    for group in groups:
+        group["documents"] = [
+            document for document in group["documents"] if not document.get("hidden")
+        ]
+    return render(
+        request,
+        "pairs/document_list.html",
+        {
+            "organisation": organisation,
+            "programmes": programmes,
+            "programme": programme,
+            "forms": forms,
+            "selected_form": form,
+            "years": [
+                {"value": start.year, "label": f"{start.year}/{end.year}"}
+                for start, end in years
+            ],
+            "year": year[0].year,
+            "groups": groups,
+        },
+    )
