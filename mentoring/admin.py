@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from mentoring import models
+from mentoring import (
+    exports,  # noqa: F401  (the admin actions' exporters)
+    models,
+)
+from mentoring.lib.export import admin_action
 
 
 @admin.register(models.Municipality)
@@ -110,6 +114,10 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     list_select_related = ["organisation"]
     filter_horizontal = ["forms", "curators"]
+    actions = [
+        admin_action("roadmap", "pdf", _("Roadmap of the programme (PDF)")),
+        admin_action("roadmap", "xlsx", _("Roadmap of the programme (Excel)")),
+    ]
     date_hierarchy = "starts_on"
     fieldsets = [
         (None, {"fields": ["organisation", "title", "goal", ("starts_on", "ends_on")]}),

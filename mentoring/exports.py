@@ -29,6 +29,9 @@ class RoadmapExporter(Exporter):
         return True
 
     def programme(self) -> Programme | None:
+        if not hasattr(self, "_programme") and self._queryset is not None:
+            # An admin action: the first selected programme.
+            self._programme = self._queryset.select_related("organisation").first()
         if not hasattr(self, "_programme"):
             programmes = Programme.objects.for_organisation(
                 self.request.access.organisation

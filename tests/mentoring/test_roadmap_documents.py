@@ -124,3 +124,29 @@ def test_overdue_rows_are_marked_in_the_xlsx(client, curator, programme, roadmap
     )
     assert rows[4][10]
     assert not rows[1][10]  # done
+
+
+def test_admin_action_prints_the_selected_programme_roadmap(
+    client, superuser, programme
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from mentoring.models import ProgrammeStage, RoadmapItem
+
+    RoadmapItem.objects.create(
+        programme=programme,
+        stage=ProgrammeStage.objects.get(number=1),
+        number="1.1",
+        activity="Издание приказа о внедрении целевой модели",
+    )
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:mentoring_programme_changelist"),
+        {"action": "export_roadmap_xlsx", "_selected_action": [programme.pk]},
+    )
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert "Издание приказа о внедрении целевой модели" in values
