@@ -4,10 +4,11 @@ mentoring/roadmap_services.py."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.lib.files import EVIDENCE_ACCEPT
 from mentoring.models import ProgrammeStage, RoadmapItem, RoadmapTemplate
-from mentoring.roadmap_services import EVIDENCE_EXTENSIONS, responsible_candidates
+from mentoring.roadmap_services import responsible_candidates
 
-ACCEPT = ",".join(f".{extension}" for extension in EVIDENCE_EXTENSIONS)
+ACCEPT = EVIDENCE_ACCEPT
 OVERDUE = "overdue"
 
 

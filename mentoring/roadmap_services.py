@@ -7,7 +7,6 @@ curator of the programme's organisation) is checked by the views.
 """
 
 import calendar
-import os
 from collections.abc import Iterable
 from datetime import date
 
@@ -18,6 +17,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.lib.files import validate_evidence_file
 from mentoring.models import (
     Programme,
     ProgrammeStage,
@@ -25,8 +25,6 @@ from mentoring.models import (
     RoadmapTemplate,
 )
 
-EVIDENCE_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx")
-EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 # Roles of the organisation's people who may be named responsible for a row.
 RESPONSIBLE_ROLES = (
     "head",
@@ -81,20 +79,6 @@ def responsible_candidates(organisation):
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
-
-
-def validate_evidence_file(file) -> None:
-    """pdf, jpg, png, docx or xlsx, at most 5 MB (the file is only stored and handed
-    back through a permission-checked view, never opened)."""
-    if not file:
-        return
-    extension = os.path.splitext(file.name)[1].lower().lstrip(".")
-    if extension not in EVIDENCE_EXTENSIONS:
-        raise ValidationError(
-            {"evidence_file": _("Attach a PDF, JPG, PNG, DOCX or XLSX file.")}
-        )
-    if file.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"evidence_file": _("The file is larger than 5 MB.")})
 
 
 def _check_period(due_from: date | None, due_to: date | None) -> None:

@@ -6,17 +6,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.lib.files import EVIDENCE_ACCEPT
 from mentoring.models import MentoringForm
 from pairs.forms import DateInput
 from pairs.models import Pair, PlanItem, PlanTemplate
 from pairs.plan_services import (
-    EVIDENCE_EXTENSIONS,
     TEACHER_MAX_MONTHS,
     add_months,
     is_teacher_pair,
 )
 
-ACCEPT = ",".join(f".{extension}" for extension in EVIDENCE_EXTENSIONS)
+ACCEPT = EVIDENCE_ACCEPT
 
 
 def templates_for(pair: Pair):

@@ -8,7 +8,6 @@ and mentor edit, the mentee only ticks) is checked by the views.
 """
 
 import calendar
-import os
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -17,11 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.lib.files import validate_evidence_file
 from pairs.models import Pair, Plan, PlanItem, PlanTemplate
 from people.models import User
 
-EVIDENCE_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx")
-EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 TEACHER_MIN_MONTHS, TEACHER_MAX_MONTHS = 3, 12
 OPEN_ITEM_STATUSES = (PlanItem.Status.PLANNED, PlanItem.Status.IN_PROGRESS)
 
@@ -74,20 +72,6 @@ def _check_deadline(plan: Plan, deadline: date) -> None:
                 }
             }
         )
-
-
-def validate_evidence_file(file) -> None:
-    """pdf, jpg, png, docx or xlsx, at most 5 MB (by extension and size: the file is
-    only stored and handed back, never opened)."""
-    if not file:
-        return
-    extension = os.path.splitext(file.name)[1].lower().lstrip(".")
-    if extension not in EVIDENCE_EXTENSIONS:
-        raise ValidationError(
-            {"evidence_file": _("Attach a PDF, JPG, PNG, DOCX or XLSX file.")}
-        )
-    if file.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({"evidence_file": _("The file is larger than 5 MB.")})
 
 
 def item_deadline(starts_on: date, ends_on: date, due_week: int) -> date:

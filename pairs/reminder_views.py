@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from mentoring.lib.redirects import safe_next
 from pairs.access import get_pair_for_user, role_in_pair
 from pairs.models import Pair
 from pairs.reminders import (
@@ -28,7 +29,6 @@ from pairs.reminders import (
     pair_url,
     pairs_with_reminders,
 )
-from pairs.views import safe_next
 
 
 class PauseForm(forms.Form):
@@ -53,7 +53,7 @@ def back_to_pair(request: HttpRequest, pair: Pair, role: str) -> str:
         default = reverse("pairs:detail", args=[pair.pk])
     else:
         default = pair_url(pair.pk) or reverse("reminders:mine")
-    return safe_next(request, default)
+    return safe_next(request, request.POST.get("next"), default)
 
 
 def show_refusal(request: HttpRequest, error: ValidationError) -> None:

@@ -14,11 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from mentoring.lib.listing import paginate, querystring_without, sort_queryset
+from mentoring.lib.redirects import safe_next
 from mentoring.models import MeetingType
 from pairs.forms import (
     PairApproveForm,
@@ -78,15 +78,6 @@ def apply_refusal(form, error: ValidationError) -> bool:
             over_capacity |= item.code == OVER_CAPACITY
             form.add_error(target, item)
     return over_capacity
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # --- List and approval -------------------------------------------------------
@@ -149,7 +140,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
 def pair_approve(request: HttpRequest) -> HttpResponse:
     """Fix the chosen pairs by one order; back to the page the form came from."""
     organisation = require_curator(request)
-    target = safe_next(request, reverse("pairs:list"))
+    target = safe_next(request, request.POST.get("next"), reverse("pairs:list"))
     pairs = Pair.objects.for_organisation(organisation).filter(
         pk__in=integers(request.POST.getlist("pairs"))
     )

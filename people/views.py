@@ -24,12 +24,12 @@ from django.db.models import (
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentoring.lib.listing import paginate, querystring_without, sort_queryset
+from mentoring.lib.redirects import safe_next
 from people import services
 from people.access import require_curator
 from people.filters import OPEN_PAIR_STATUSES, MenteeFilterForm, MentorFilterForm
@@ -70,10 +70,7 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
             request,
             _("Current organisation: %(name)s.") % {"name": allowed[wanted].short_name},
         )
-    target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = "home"
-    return redirect(target)
+    return redirect(safe_next(request, request.POST.get("next"), reverse("home")))
 
 
 # --- Shared helpers ----------------------------------------------------------------
@@ -97,14 +94,6 @@ def status_counts(queryset, choices) -> list[dict]:
         {"value": value, "label": label, "count": totals.get(value, 0)}
         for value, label in choices
     ]
-
-
-def safe_next(request: HttpRequest, target: str | None, default: str) -> str:
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def attach_errors(error: ValidationError, *forms) -> list[str]:
