@@ -30,5 +30,9 @@ urlpatterns = [
     path("roadmap/", include("mentoring.roadmap_urls")),
     path("rewards/", include("pairs.reward_urls")),
     path("documents/", include("pairs.document_urls")),
+    path("monitoring/", include("monitoring.urls")),
+    path("questionnaires/", include("monitoring.questionnaire_urls")),
+    path("measurements/", include("monitoring.measurement_urls")),
+    path("indicators/", include("monitoring.indicator_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from mentoring import models as m
+from monitoring import models as mo
 from pairs import models as p
 from people import models as pe
 
@@ -170,3 +171,71 @@ class MeetingFactory(DjangoModelFactory):
     held_on = factory.LazyFunction(lambda: date.today() - timedelta(days=50))
     topic = "Знакомство, ожидания от программы"
     author = factory.SubFactory(UserFactory)
+
+
+# --- monitoring ----------------------------------------------------------------
+
+
+class QuestionnaireFactory(DjangoModelFactory):
+    class Meta:
+        model = mo.Questionnaire
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = "Анкета наставляемого"
+    audience = mo.Audience.MENTEE
+    moment = mo.AskedWhen.EXIT
+
+
+class QuestionFactory(DjangoModelFactory):
+    class Meta:
+        model = mo.Question
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    order = factory.Sequence(lambda n: n)
+    text = "Насколько комфортным было общение с наставником?"
+    kind = mo.Question.Kind.SCALE
+    scale_max = 10
+    topic = "comfort"
+
+
+class CampaignFactory(DjangoModelFactory):
+    class Meta:
+        model = mo.Campaign
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    questionnaire = factory.SubFactory(
+        QuestionnaireFactory,
+        organisation=factory.SelfAttribute("..programme.organisation"),
+    )
+    title = "Итоговое анкетирование наставляемых"
+    opens_on = factory.LazyFunction(lambda: date.today() - timedelta(days=7))
+    closes_on = factory.LazyFunction(lambda: date.today() + timedelta(days=14))
+    school_year = factory.LazyAttribute(lambda o: m.SchoolYear.for_date(o.opens_on))
+
+
+class InvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = mo.Invitation
+
+    campaign = factory.SubFactory(CampaignFactory)
+    participant = factory.SubFactory(
+        ParticipantFactory,
+        organisation=factory.SelfAttribute("..campaign.programme.organisation"),
+    )
+    token = factory.Sequence(lambda n: f"test-token-{n:06d}")
+
+
+class MeasurementFactory(DjangoModelFactory):
+    class Meta:
+        model = mo.Measurement
+
+    pair = factory.SubFactory(PairFactory)
+    participant = factory.SubFactory(
+        ParticipantFactory,
+        organisation=factory.SelfAttribute("..pair.programme.organisation"),
+    )
+    parameter = factory.LazyFunction(lambda: catalogue(mo.Parameter, "engagement"))
+    moment = mo.Measurement.Moment.ENTRY
+    value = 5
+    measured_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    school_year = factory.LazyAttribute(lambda o: m.SchoolYear.for_date(o.measured_on))

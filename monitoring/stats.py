@@ -1,0 +1,201 @@
+"""Stage 1 figures from questionnaire answers: response rates, item averages, the gap
+between expectations (entry) and results (exit). Pages, the SWOT draft and the report
+all read them from here; none of them ever returns who gave an anonymous answer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+
+from monitoring.models import Answer, AskedWhen, Campaign, Invitation, Question
+
+
+def _round(value, places: str = "0.1") -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Rate:
+    invited: int = 0
+    answered: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        """Whole percent answered, None when nobody was invited."""
+        if not self.invited:
+            return None
+        return int(_round(Decimal(self.answered * 100) / self.invited, "1"))
+
+
+def response_rates(campaigns: Iterable[Campaign]) -> dict[int, Rate]:
+    """Invited and answered per campaign id, in one query."""
+    ids = [c.pk for c in campaigns]
+    rates = {pk: Rate() for pk in ids}
+    rows = (
+        Invitation.objects.filter(campaign_id__in=ids)
+        .values("campaign_id")
+        .annotate(
+            invited=Count("pk"),
+            answered=Count("pk", filter=Q(answered_on__isnull=False)),
+        )
+    )
+    for row in rows:
+        rates[row["campaign_id"]] = Rate(row["invited"], row["answered"])
+    return rates
+
+
+@dataclass
+class QuestionStat:
+    question: Question
+    answers: int = 0
+    mean: Decimal | None = None
+    # option text or scale value → number of answers, in the question's order
+    counts: dict[str, int] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def share_of_max(self) -> Decimal | None:
+        """The mean as a share of the scale (0–1), to compare 1–5 with 1–10 items."""
+        if self.mean is None or not self.question.scale_max:
+            return None
+        return self.mean / self.question.scale_max
+
+
+def question_stats(campaign: Campaign) -> list[QuestionStat]:
+    """Every question of the campaign's questionnaire with its figures: the mean and
+    the count per value of a scale, the count per option of a choice, the texts of an
+    open question (texts without names: shuffled into question order only)."""
+    questions = list(campaign.questionnaire.questions.all())
+    stats = {q.pk: QuestionStat(q) for q in questions}
+    for q in questions:
+        if q.kind == Question.Kind.SCALE:
+            stats[q.pk].counts = {str(v): 0 for v in range(1, (q.scale_max or 10) + 1)}
+        elif q.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            stats[q.pk].counts = dict.fromkeys(q.option_list, 0)
+    answers = Answer.objects.filter(response__campaign=campaign).values_list(
+        "question_id", "number", "choices", "text"
+    )
+    sums: dict[int, int] = defaultdict(int)
+    for question_id, number, choices, text in answers:
+        stat = stats.get(question_id)
+        if stat is None:
+            continue
+        kind = stat.question.kind
+        if kind == Question.Kind.SCALE:
+            if number is None:
+                continue
+            stat.answers += 1
+            sums[question_id] += number
+            stat.counts[str(number)] = stat.counts.get(str(number), 0) + 1
+        elif kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            if not choices:
+                continue
+            stat.answers += 1
+            for choice in choices:
+                stat.counts[choice] = stat.counts.get(choice, 0) + 1
+        elif text.strip():
+            stat.answers += 1
+            stat.texts.append(text.strip())
+    for question_id, total in sums.items():
+        stat = stats[question_id]
+        stat.mean = _round(Decimal(total) / stat.answers, "0.01")
+    for stat in stats.values():
+        stat.texts.sort()
+    return [stats[q.pk] for q in questions]
+
+
+@dataclass
+class Gap:
+    """One topic asked as an expectation at entry and as a result at exit."""
+
+    topic: str
+    role: str
+    question_text: str
+    expected: Decimal
+    result: Decimal
+    scale_max: int
+    entry_campaign: Campaign
+    exit_campaign: Campaign
+
+    @property
+    def gap(self) -> Decimal:
+        """Result minus expectation, on a 1–10 scale (a 1–5 item is doubled)."""
+        factor = Decimal(10) / self.scale_max
+        return _round((self.result - self.expected) * factor, "0.01")
+
+
+def scale_means(campaigns: Iterable[Campaign]) -> dict[tuple[int, str], tuple]:
+    """(campaign id, topic) → (mean, scale max, question text) for scale questions
+    with a topic."""
+    ids = [c.pk for c in campaigns]
+    sums: dict[tuple[int, str], list] = {}
+    rows = Answer.objects.filter(
+        response__campaign_id__in=ids,
+        question__kind=Question.Kind.SCALE,
+        number__isnull=False,
+    ).exclude(question__topic="")
+    for campaign_id, topic, number, scale_max, text in rows.values_list(
+        "response__campaign_id",
+        "question__topic",
+        "number",
+        "question__scale_max",
+        "question__text",
+    ):
+        entry = sums.setdefault((campaign_id, topic), [0, 0, scale_max, text])
+        entry[0] += number
+        entry[1] += 1
+    return {
+        key: (_round(Decimal(total) / count, "0.01"), scale_max, text)
+        for key, (total, count, scale_max, text) in sums.items()
+    }
+
+
+def expectation_gaps(programme, school_year=None) -> list[Gap]:
+    """For every topic asked of the same audience at entry and at exit in the
+    programme (within the school year when given), the mean expectation and the mean
+    result; the latest entry and exit campaigns of each audience are compared.
+    Sorted by the gap, the largest shortfall first."""
+    campaigns = Campaign.objects.filter(programme=programme).select_related(
+        "questionnaire"
+    )
+    if school_year is not None:
+        campaigns = campaigns.filter(school_year=school_year)
+    latest: dict[tuple[str, str], Campaign] = {}
+    for campaign in campaigns.order_by("opens_on", "pk"):
+        moment = campaign.questionnaire.moment
+        if moment in (AskedWhen.ENTRY, AskedWhen.EXIT):
+            latest[(campaign.questionnaire.audience, moment)] = campaign
+    means = scale_means(latest.values())
+    gaps = []
+    for (audience, moment), exit_campaign in latest.items():
+        if moment != AskedWhen.EXIT:
+            continue
+        entry_campaign = latest.get((audience, AskedWhen.ENTRY))
+        if entry_campaign is None:
+            continue
+        for (campaign_id, topic), (result, scale_max, text) in means.items():
+            if campaign_id != exit_campaign.pk:
+                continue
+            expected = means.get((entry_campaign.pk, topic))
+            if expected is None:
+                continue
+            gaps.append(
+                Gap(
+                    topic=topic,
+                    role=audience,
+                    question_text=text,
+                    expected=expected[0],
+                    result=result,
+                    scale_max=scale_max or 10,
+                    entry_campaign=entry_campaign,
+                    exit_campaign=exit_campaign,
+                )
+            )
+    gaps.sort(key=lambda g: (g.gap, g.role, g.topic))
+    return gaps
