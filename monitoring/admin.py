@@ -25,3 +25,78 @@ class MeasurementAdmin(admin.ModelAdmin):
     search_fields = ["participant__search_text"]
     list_select_related = ["participant", "parameter", "pair__mentor__participant"]
     autocomplete_fields = ["participant", "pair"]
+
+
+class QuestionInline(admin.TabularInline):
+    model = models.Question
+    extra = 0
+    fields = ["order", "section", "text", "kind", "is_required", "scale_max", "topic"]
+
+
+@admin.register(models.Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "version",
+        "audience",
+        "moment",
+        "organisation",
+        "is_active",
+    ]
+    list_filter = ["audience", "moment", "is_anonymous", "is_active"]
+    search_fields = ["title", "code"]
+    inlines = [QuestionInline]
+    readonly_fields = ["copied_from", "superseded_by"]
+
+
+@admin.register(models.Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "questionnaire", "opens_on", "closes_on"]
+    list_filter = ["school_year"]
+    search_fields = ["title"]
+    date_hierarchy = "opens_on"
+    filter_horizontal = ["pairs"]
+
+
+@admin.register(models.Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "participant", "user", "answered_on"]
+    list_filter = ["campaign"]
+    exclude = ["token"]
+    raw_id_fields = ["participant", "user", "pair"]
+
+
+class SwotPointInline(admin.TabularInline):
+    model = models.SwotPoint
+    extra = 0
+    fields = ["quadrant", "order", "text", "evidence_label", "evidence_url", "kind"]
+
+
+@admin.register(models.Swot)
+class SwotAdmin(admin.ModelAdmin):
+    list_display = ["programme", "school_year", "updated_at"]
+    inlines = [SwotPointInline]
+
+
+class IndicatorTemplateItemInline(admin.TabularInline):
+    model = models.IndicatorTemplateItem
+    extra = 0
+
+
+@admin.register(models.IndicatorTemplate)
+class IndicatorTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "source"]
+    inlines = [IndicatorTemplateItemInline]
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = models.IndicatorValue
+    extra = 0
+
+
+@admin.register(models.Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "unit", "computed", "programme"]
+    list_filter = ["unit", "computed"]
+    search_fields = ["name"]
+    inlines = [IndicatorValueInline]

@@ -38,6 +38,7 @@ from mentoring.models import (
     SchoolYear,
     Subprogramme,
 )
+from monitoring.demo import seed_monitoring
 from pairs.management.commands import _demo_texts as texts
 from pairs.management.commands._demo_specs import (
     EXTERNALS,
@@ -1523,6 +1524,7 @@ class Command(BaseCommand):
                 self.print_counts()
             seed_plans(date.today())
             seed_roadmaps(date.today())
+            seed_monitoring(date.today(), texts.MUNICIPALITY)
         self.print_logins()
 
     def load_catalogues(self):
@@ -1538,6 +1540,9 @@ class Command(BaseCommand):
             call_command("loaddata", fixture, verbosity=0 if self.quiet else 1)
             call_command("loaddata", "plan_templates", verbosity=0)
             call_command("loaddata", "roadmap_templates", verbosity=0)
+            for name in ("questionnaires", "indicator_templates"):
+                if (settings.BASE_DIR / "fixtures" / f"{name}.json").exists():
+                    call_command("loaddata", name, verbosity=0)
         except CommandError as exc:
             raise CommandError(
                 f"Cannot load the catalogues ({fixture}): {exc}"
