@@ -175,6 +175,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 # The site's address for links in e-mails (e.g. https://nastavnik.school.ru).
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Reminders of no pair, from the apps above `pairs` (which may not import them):
+# functions (*, today, user=None) -> {user id: [pairs.reminders.Reminder]}.
+REMINDER_SOURCES = ["monitoring.questionnaire_services.questionnaire_reminders"]
 # A meeting can be edited by its author for this many days after it was logged.
 MEETING_EDIT_DAYS = int(os.environ.get("MEETING_EDIT_DAYS", "7"))
 # Excel files imported into the bases: a larger upload is refused before parsing.

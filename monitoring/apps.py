@@ -6,3 +6,6 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self):
+        from monitoring import exports  # noqa: F401 - registers the report exporter

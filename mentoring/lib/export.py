@@ -116,48 +116,62 @@ def _width(value) -> int:
 def render_xlsx(rows: Iterable[Sequence], title: str = "Sheet") -> bytes:
     """An .xlsx with a bold frozen header, widths fitted to the content (within
     limits), wrapped long text, and real date cells shown as ДД.ММ.ГГГГ."""
+    return render_workbook([(title, rows)])
+
+
+def render_workbook(sheets: Iterable[tuple[str, Iterable[Sequence]]]) -> bytes:
+    """Several sheets, each styled as `render_xlsx` styles one (the first row of
+    each is its header). The whole file is built in memory."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    rows = [list(row) for row in rows]
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(title))
-    sheet.freeze_panes = "A2"
-    columns = max((len(row) for row in rows), default=0)
-    for index in range(columns):
-        width = max(
-            (_width(row[index]) for row in rows[:500] if index < len(row)), default=0
-        )
-        sheet.column_dimensions[get_column_letter(index + 1)].width = min(
-            max(width + 2, MIN_WIDTH), MAX_WIDTH
-        )
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="E7EEF7")
     wrap = Alignment(wrap_text=True, vertical="top")
-    for number, row in enumerate(rows):
-        cells = []
-        for value in row:
-            if isinstance(value, Promise):  # lazy translations
-                value = str(value)
-            if isinstance(value, datetime):
-                value = (
-                    timezone.localtime(value).replace(tzinfo=None)
-                    if timezone.is_aware(value)
-                    else value
-                )
-            cell = WriteOnlyCell(sheet, value=escape_cell(value))
-            if number == 0:
-                cell.font, cell.fill, cell.alignment = header_font, header_fill, wrap
-            elif isinstance(value, datetime):
-                cell.number_format = "DD.MM.YYYY HH:MM"
-            elif isinstance(value, date):
-                cell.number_format = "DD.MM.YYYY"
-            elif isinstance(value, str) and (len(value) > MAX_WIDTH or "\n" in value):
-                cell.alignment = wrap
-            cells.append(cell)
-        sheet.append(cells)
+    for title, sheet_rows in sheets:
+        rows = [list(row) for row in sheet_rows]
+        sheet = workbook.create_sheet(title=_sheet_title(title))
+        sheet.freeze_panes = "A2"
+        columns = max((len(row) for row in rows), default=0)
+        for index in range(columns):
+            width = max(
+                (_width(row[index]) for row in rows[:500] if index < len(row)),
+                default=0,
+            )
+            sheet.column_dimensions[get_column_letter(index + 1)].width = min(
+                max(width + 2, MIN_WIDTH), MAX_WIDTH
+            )
+        for number, row in enumerate(rows):
+            cells = []
+            for value in row:
+                if isinstance(value, Promise):  # lazy translations
+                    value = str(value)
+                if isinstance(value, datetime):
+                    value = (
+                        timezone.localtime(value).replace(tzinfo=None)
+                        if timezone.is_aware(value)
+                        else value
+                    )
+                cell = WriteOnlyCell(sheet, value=escape_cell(value))
+                if number == 0:
+                    cell.font, cell.fill, cell.alignment = (
+                        header_font,
+                        header_fill,
+                        wrap,
+                    )
+                elif isinstance(value, datetime):
+                    cell.number_format = "DD.MM.YYYY HH:MM"
+                elif isinstance(value, date):
+                    cell.number_format = "DD.MM.YYYY"
+                elif isinstance(value, str) and (
+                    len(value) > MAX_WIDTH or "\n" in value
+                ):
+                    cell.alignment = wrap
+                cells.append(cell)
+            sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

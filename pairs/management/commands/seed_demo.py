@@ -1540,9 +1540,8 @@ class Command(BaseCommand):
             call_command("loaddata", fixture, verbosity=0 if self.quiet else 1)
             call_command("loaddata", "plan_templates", verbosity=0)
             call_command("loaddata", "roadmap_templates", verbosity=0)
-            for name in ("questionnaires", "indicator_templates"):
-                if (settings.BASE_DIR / "fixtures" / f"{name}.json").exists():
-                    call_command("loaddata", name, verbosity=0)
+            call_command("loaddata", "questionnaires", verbosity=0)
+            call_command("loaddata", "indicator_templates", verbosity=0)
         except CommandError as exc:
             raise CommandError(
                 f"Cannot load the catalogues ({fixture}): {exc}"

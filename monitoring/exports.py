@@ -1,0 +1,448 @@
+"""The monitoring report («Итоговый аналитический отчёт о реализации программы
+наставничества»): stage 1 (questionnaires, expectations vs results, SWOT), stage 2
+(entry/exit dynamics) and the indicators, as PDF and as XLSX with a sheet per
+section. `monitoring_data` gathers the figures for the monitoring page as well.
+
+Anonymous questionnaires: nothing here reads who answered — only the figures of
+monitoring/stats.py and the texts of open answers, which carry no names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.lib.export import (
+    PDF,
+    XLSX,
+    Exporter,
+    register,
+    render_workbook,
+)
+from mentoring.models import Programme, SchoolYear
+from monitoring import charts, stats
+from monitoring.models import AskedWhen, Question, Swot
+from monitoring.swot import points_by_quadrant, role_label, year_campaigns
+
+
+def contract(function, *args):
+    """Call a stage 2 / indicators function; None while it is not implemented yet."""
+    try:
+        return function(*args)
+    except NotImplementedError:
+        return None
+
+
+@dataclass
+class MonitoringData:
+    programme: Programme
+    school_year: SchoolYear
+    campaigns: list = field(default_factory=list)
+    rates: dict = field(default_factory=dict)
+    latest_exit: object = None
+    latest_exit_stats: list = field(default_factory=list)
+    gaps: list = field(default_factory=list)
+    swot: Swot | None = None
+    dynamics: object = None
+    indicators: list | None = None
+
+    @property
+    def quadrants(self):
+        return points_by_quadrant(self.swot)
+
+    @property
+    def campaign_rows(self):
+        return [(c, self.rates.get(c.pk)) for c in self.campaigns]
+
+
+def monitoring_data(programme, school_year) -> MonitoringData:
+    """The figures of the monitoring page: a fixed number of queries whatever the
+    number of campaigns, answers, pairs or measurements (plus those of the stage 2
+    and indicators modules)."""
+    from monitoring.dynamics import programme_dynamics
+    from monitoring.indicators import indicator_rows
+
+    campaigns = year_campaigns(programme, school_year)
+    exits = [c for c in campaigns if c.questionnaire.moment == AskedWhen.EXIT]
+    latest_exit = exits[-1] if exits else None
+    return MonitoringData(
+        programme=programme,
+        school_year=school_year,
+        campaigns=campaigns,
+        rates=stats.response_rates(campaigns),
+        latest_exit=latest_exit,
+        latest_exit_stats=stats.question_stats(latest_exit) if latest_exit else [],
+        gaps=stats.expectation_gaps(programme, school_year),
+        swot=Swot.objects.filter(programme=programme, school_year=school_year)
+        .prefetch_related("points")
+        .first(),
+        dynamics=contract(programme_dynamics, programme, school_year),
+        indicators=contract(indicator_rows, programme, school_year),
+    )
+
+
+# --- charts shared by the page and the PDF ------------------------------------------
+
+
+def rate_chart(data: MonitoringData, *, table=True):
+    bars = []
+    for campaign, rate in data.campaign_rows:
+        percent = rate.percent if rate else None
+        tone = ""
+        if percent is not None:
+            tone = "good" if percent >= 80 else ("bad" if percent < 50 else "")
+        bars.append(charts.Bar(campaign.title, percent, tone))
+    return charts.bar_chart(
+        gettext("Response rate"),
+        bars,
+        max_value=100,
+        unit="%",
+        value_header=gettext("Answered"),
+        table=table,
+    )
+
+
+def items_chart(question_stats, *, title=None, table=True):
+    bars = [
+        charts.Bar(
+            f"{stat.question.text} ({gettext('of')} {stat.question.scale_max})",
+            None if stat.share_of_max is None else stat.share_of_max * 10,
+        )
+        for stat in question_stats
+        if stat.question.kind == Question.Kind.SCALE
+    ]
+    return charts.bar_chart(
+        title or gettext("Item averages (on a 10-point scale)"),
+        bars,
+        max_value=10,
+        value_header=gettext("Mean"),
+        table=table,
+    )
+
+
+def gaps_chart(gaps, *, table=True):
+    rows = [
+        charts.Pair(
+            f"{gap.question_text} ({role_label(gap.role)})",
+            gap.expected * 10 / gap.scale_max,
+            gap.result * 10 / gap.scale_max,
+        )
+        for gap in gaps
+    ]
+    return charts.paired_chart(
+        gettext("Expectations and results (on a 10-point scale)"),
+        rows,
+        legend=(gettext("expected"), gettext("result")),
+        max_value=10,
+        table=table,
+    )
+
+
+def dynamics_chart(dynamics, *, table=True):
+    rows = []
+    for group in getattr(dynamics, "by_parameter", None) or []:
+        parameter = group.parameter
+        rows.append(
+            charts.Pair(
+                str(parameter),
+                group.mean_entry,
+                group.mean_exit,
+                higher_is_better=parameter.direction == parameter.Direction.HIGHER,
+            )
+        )
+    return charts.paired_chart(
+        gettext("Entry and exit, mean per parameter"),
+        rows,
+        legend=(gettext("entry"), gettext("exit")),
+        table=table,
+    )
+
+
+def indicators_chart(rows, *, table=True):
+    return charts.target_chart(
+        gettext("Indicators: actual and target"),
+        [
+            charts.Target(
+                f"{row.indicator.number} {row.indicator.name}".strip(),
+                row.actual,
+                row.target,
+                "" if row.indicator.unit != "%" else "%",
+            )
+            for row in rows or []
+        ],
+        table=table,
+    )
+
+
+# --- the exporter -------------------------------------------------------------------
+
+
+@register
+class MonitoringReportExporter(Exporter):
+    """`?programme=<pk>&year=<school year pk>` (the current year by default): for
+    the head, deputy and curator; another organisation's programme is 404."""
+
+    identifier = "monitoring-report"
+    verbose_name = _("Final analytical report on the mentoring programme")
+    formats = (PDF, XLSX)
+    template_name = "monitoring/print_report.html"
+
+    def allowed(self) -> bool:
+        access = self.request.access
+        if not access.is_manager or access.organisation is None:
+            return False
+        if self.programme() is None or self.school_year() is None:
+            raise Http404
+        return True
+
+    def programme(self) -> Programme | None:
+        if not hasattr(self, "_programme"):
+            pk = self.params.get("programme", "")
+            self._programme = (
+                Programme.objects.for_organisation(self.request.access.organisation)
+                .select_related("organisation")
+                .filter(pk=pk)
+                .first()
+                if pk.isdigit()
+                else None
+            )
+        return self._programme
+
+    def school_year(self) -> SchoolYear | None:
+        if not hasattr(self, "_year"):
+            pk = self.params.get("year", "")
+            if not pk:
+                self._year = SchoolYear.for_date(timezone.localdate())
+            else:
+                self._year = (
+                    SchoolYear.objects.filter(pk=pk).first() if pk.isdigit() else None
+                )
+        return self._year
+
+    def filename(self) -> str:
+        return f"{gettext('Monitoring report')} {self.programme().title}"[:120]
+
+    def data(self) -> MonitoringData:
+        if not hasattr(self, "_data"):
+            self._data = monitoring_data(self.programme(), self.school_year())
+            self._data.campaign_stats = [
+                (
+                    campaign,
+                    self._data.rates.get(campaign.pk),
+                    stats.question_stats(campaign),
+                )
+                for campaign in self._data.campaigns
+            ]
+        return self._data
+
+    def context(self) -> dict:
+        data = self.data()
+        programme = data.programme
+        campaign_stats = [
+            {
+                "campaign": campaign,
+                "rate": rate,
+                "scale": [s for s in qstats if s.question.kind == Question.Kind.SCALE],
+                "choices": [
+                    s
+                    for s in qstats
+                    if s.question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
+                ],
+                "texts": [
+                    s
+                    for s in qstats
+                    if s.question.kind == Question.Kind.TEXT and s.texts
+                ],
+            }
+            for campaign, rate, qstats in data.campaign_stats
+        ]
+        return {
+            "exporter": self,
+            "data": data,
+            "programme": programme,
+            "organisation": programme.organisation,
+            "school_year": data.school_year,
+            "today": timezone.localdate(),
+            "curators": list(programme.curators.all()),
+            "campaign_stats": campaign_stats,
+            "gap_rows": [(gap, role_label(gap.role)) for gap in data.gaps],
+            "rate_chart": rate_chart(data, table=False),
+            "gaps_chart": gaps_chart(data.gaps, table=False),
+            "dynamics_chart": dynamics_chart(data.dynamics, table=False),
+            "indicators_chart": indicators_chart(data.indicators, table=False),
+        }
+
+    def render(self, fmt: str) -> bytes:
+        if fmt == XLSX:
+            return render_workbook(self.sheets())
+        return super().render(fmt)
+
+    def sheets(self) -> list[tuple[str, list[list]]]:
+        return [
+            (gettext("Questionnaires"), list(self.questionnaire_rows())),
+            ("SWOT", list(self.swot_rows())),
+            (gettext("Entry-exit"), list(self.dynamics_rows())),
+            (gettext("Indicators"), list(self.indicator_rows())),
+        ]
+
+    def questionnaire_rows(self):
+        yield [
+            gettext("Campaign"),
+            gettext("Opens on"),
+            gettext("Closes on"),
+            gettext("Invited"),
+            gettext("Answered"),
+            gettext("Response rate, %"),
+            gettext("Question"),
+            gettext("Type"),
+            gettext("Answers"),
+            gettext("Mean"),
+            gettext("Scale up to"),
+            gettext("Answer or option"),
+            gettext("Count"),
+        ]
+        for campaign, rate, qstats in self.data().campaign_stats:
+            head = [
+                campaign.title,
+                campaign.opens_on,
+                campaign.closes_on,
+                rate.invited if rate else 0,
+                rate.answered if rate else 0,
+                rate.percent if rate else None,
+            ]
+            yield [*head, None, None, None, None, None, None, None]
+            for stat in qstats:
+                question = stat.question
+                mean = float(stat.mean) if stat.mean is not None else None
+                yield [
+                    campaign.title,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    question.text,
+                    question.get_kind_display(),
+                    stat.answers,
+                    mean,
+                    question.scale_max,
+                    None,
+                    None,
+                ]
+                if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+                    for option, number in stat.counts.items():
+                        yield [campaign.title, *[None] * 10, option, number]
+                for text in stat.texts:
+                    yield [campaign.title, *[None] * 10, text, None]
+        gaps = self.data().gaps
+        if gaps:
+            yield []
+            yield [
+                gettext("Expectations and results"),
+                gettext("Role"),
+                gettext("Question"),
+                gettext("Expected"),
+                gettext("Result"),
+                gettext("Scale up to"),
+                gettext("Gap (10-point scale)"),
+            ]
+            for gap in gaps:
+                yield [
+                    gap.topic,
+                    role_label(gap.role),
+                    gap.question_text,
+                    float(gap.expected),
+                    float(gap.result),
+                    gap.scale_max,
+                    float(gap.gap),
+                ]
+
+    def swot_rows(self):
+        yield [
+            gettext("Quadrant"),
+            gettext("No."),
+            gettext("Point"),
+            gettext("Evidence"),
+        ]
+        for _code, label, points in self.data().quadrants:
+            for number, point in enumerate(points, start=1):
+                yield [str(label), number, point.text, point.evidence_label]
+        swot = self.data().swot
+        if swot is not None and swot.conclusion:
+            yield [gettext("Conclusions"), None, swot.conclusion, None]
+
+    def dynamics_rows(self):
+        yield [
+            gettext("Grouping"),
+            gettext("Group"),
+            gettext("Parameter"),
+            gettext("Participants"),
+            gettext("Mean at entry"),
+            gettext("Mean at exit"),
+            gettext("Improved"),
+            gettext("Worse"),
+            gettext("Improved, %"),
+        ]
+        dynamics = self.data().dynamics
+        if dynamics is None:
+            return
+        for grouping, groups in (
+            (gettext("programme"), dynamics.by_parameter),
+            (gettext("role variant"), dynamics.by_role_variant),
+            (gettext("form"), dynamics.by_form),
+        ):
+            for group in groups:
+                yield [
+                    grouping,
+                    group.label,
+                    str(group.parameter),
+                    group.count,
+                    _float(group.mean_entry),
+                    _float(group.mean_exit),
+                    group.improved,
+                    group.worse,
+                    group.share_improved,
+                ]
+        for change in dynamics.missing_entry:
+            yield [
+                gettext("exit without entry"),
+                str(change.pair),
+                str(change.parameter),
+                None,
+                None,
+                _float(change.exit),
+                None,
+                None,
+                None,
+            ]
+
+    def indicator_rows(self):
+        yield [
+            gettext("No."),
+            gettext("Indicator"),
+            gettext("Unit"),
+            gettext("Baseline"),
+            gettext("Target"),
+            gettext("Actual"),
+            gettext("Computed by the portal"),
+            gettext("Reached"),
+        ]
+        for row in self.data().indicators or []:
+            yield [
+                row.indicator.number,
+                row.indicator.name,
+                row.indicator.unit,
+                _float(row.baseline),
+                _float(row.target),
+                _float(row.actual),
+                gettext("yes") if row.is_computed else "",
+                {True: gettext("yes"), False: gettext("no")}.get(row.reached, ""),
+            ]
+
+
+def _float(value):
+    return None if value is None else float(value)
