@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from monitoring import measurement_views as views
 
 app_name = "measurements"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.grid, name="grid"),
+    path("import/", views.import_upload, name="import"),
+    path("import/confirm/", views.import_confirm, name="import-confirm"),
+    path("import/template.xlsx", views.import_template, name="import-template"),
+    path("dynamics/", views.dynamics, name="dynamics"),
+]

@@ -1,0 +1,215 @@
+"""Forms of the measurement pages: what the grid shows (GET), the grid itself
+(one value field and one «clear» box per row, one date), the Excel upload, and
+the dynamics filter."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.models import MentoringForm, Programme, RoleVariant, SchoolYear
+from monitoring.measurement_services import Slot, parse_value, show_value
+from monitoring.models import Measurement, Parameter
+from pairs.models import Pair
+from people import importing
+
+
+class GridChoiceForm(forms.Form):
+    """Which values the grid shows. Querysets are limited to the organisation, so
+    another organisation's programme or pair is simply not a valid choice."""
+
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.none(), empty_label=None
+    )
+    parameter = forms.ModelChoiceField(
+        label=_("Parameter"), queryset=Parameter.objects.none(), empty_label=None
+    )
+    moment = forms.ChoiceField(
+        label=_("Moment"), choices=Measurement.Moment.choices, initial="entry"
+    )
+    form = forms.ModelChoiceField(
+        label=_("Form of mentoring"),
+        queryset=MentoringForm.objects.none(),
+        required=False,
+        empty_label=_("all forms"),
+    )
+    role_variant = forms.ModelChoiceField(
+        label=_("Role variant"),
+        queryset=RoleVariant.objects.none(),
+        required=False,
+        empty_label=_("all role variants"),
+    )
+    pair = forms.ModelChoiceField(
+        label=_("Pair or group"),
+        queryset=Pair.objects.none(),
+        required=False,
+        empty_label=_("all pairs"),
+    )
+
+    def __init__(self, data=None, *, organisation, **kwargs):
+        programmes = Programme.objects.for_organisation(organisation)
+        data = data.copy() if data is not None else {}
+        if not data.get("programme"):
+            default = programmes.current().first() or programmes.first()
+            if default is not None:
+                data["programme"] = default.pk
+        parameters = Parameter.objects.filter(is_active=True)
+        if not data.get("parameter"):
+            first = parameters.first()
+            data["parameter"] = first.pk if first else ""
+        if not data.get("moment"):
+            data["moment"] = Measurement.Moment.ENTRY
+        super().__init__(data, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.for_organisation(
+            organisation
+        ).order_by("-starts_on", "pk")
+        self.fields["programme"].label_from_instance = lambda p: p.title
+        self.fields["parameter"].queryset = parameters
+        self.fields["form"].queryset = MentoringForm.objects.filter(is_active=True)
+        self.fields["role_variant"].queryset = RoleVariant.objects.filter(
+            is_active=True
+        ).select_related("form")
+        self.fields["role_variant"].label_from_instance = lambda v: (
+            f"{v.form.name}: {v.name}"
+        )
+        self.fields["pair"].queryset = Pair.objects.for_organisation(
+            organisation
+        ).select_related("mentor__participant", "role_variant")
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+        programme_pk = str(data.get("programme") or "")
+        if programme_pk.isdigit():
+            self.fields["pair"].queryset = self.fields["pair"].queryset.filter(
+                programme_id=int(programme_pk)
+            )
+
+
+class GridForm(forms.Form):
+    """One row per slot: `v_<participant>_<pair>` (the value as typed) and
+    `c_<participant>_<pair>` (clear the stored value)."""
+
+    measured_on = forms.DateField(
+        label=_("Date of the measurement"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, data=None, *, slots: list[Slot], parameter, moment, existing):
+        super().__init__(data, initial={"measured_on": timezone.localdate()})
+        self.slots, self.parameter, self.moment = slots, parameter, moment
+        self.existing = existing
+        for slot in slots:
+            current = existing.get((slot.participant.pk, slot.pair.pk, moment))
+            self.fields[f"v_{slot.key}"] = forms.CharField(
+                label=slot.participant.full_name,
+                required=False,
+                max_length=20,
+                initial=show_value(current.value) if current else "",
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "decimal",
+                        "autocomplete": "off",
+                        "class": "form-control form-control-sm measurement-input",
+                        "size": 6,
+                    }
+                ),
+            )
+            self.fields[f"c_{slot.key}"] = forms.BooleanField(
+                label=_("clear"), required=False
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for slot in self.slots:
+            name = f"v_{slot.key}"
+            text = cleaned.get(name, "")
+            if cleaned.get(f"c_{slot.key}"):
+                cleaned[name] = None  # «clear» wins over a typed value
+                continue
+            if not text:
+                cleaned[name] = None
+                continue
+            try:
+                cleaned[name] = parse_value(text, self.parameter)
+            except ValidationError as error:
+                self.add_error(name, error)
+        return cleaned
+
+    def current(self, slot: Slot):
+        return self.existing.get((slot.participant.pk, slot.pair.pk, self.moment))
+
+    def rows(self) -> list[dict]:
+        """What the template shows per row, with the bound fields (user input is
+        kept when the form comes back with errors)."""
+        rows = []
+        for slot in self.slots:
+            rows.append(
+                {
+                    "slot": slot,
+                    "value": self[f"v_{slot.key}"],
+                    "clear": self[f"c_{slot.key}"],
+                    "current": self.current(slot),
+                    "entry": self.existing.get(
+                        (slot.participant.pk, slot.pair.pk, Measurement.Moment.ENTRY)
+                    ),
+                }
+            )
+        return rows
+
+    def changes(self) -> list[tuple[Slot, object, bool]]:
+        """(slot, value or None, clear) for the rows that ask for a change."""
+        out = []
+        for slot in self.slots:
+            clear = bool(self.cleaned_data.get(f"c_{slot.key}"))
+            value = self.cleaned_data.get(f"v_{slot.key}")
+            if clear and self.current(slot) is not None:
+                out.append((slot, None, True))
+            elif value is not None and not clear:
+                out.append((slot, value, False))
+        return out
+
+
+class UploadForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.none(), empty_label=None
+    )
+    file = forms.FileField(
+        label=_("Excel workbook (.xlsx)"),
+        widget=forms.FileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.for_organisation(
+            organisation
+        ).order_by("-starts_on", "pk")
+        self.fields["programme"].label_from_instance = lambda p: p.title
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.cleaned_data["content"] = importing.read_upload(upload)
+        return upload
+
+
+class DynamicsFilterForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.none(), empty_label=None
+    )
+    school_year = forms.ModelChoiceField(
+        label=_("School year"),
+        queryset=SchoolYear.objects.all(),
+        required=False,
+        empty_label=_("all years"),
+    )
+
+    def __init__(self, data=None, *, organisation, **kwargs):
+        programmes = Programme.objects.for_organisation(organisation)
+        data = data.copy() if data is not None else {}
+        if not data.get("programme"):
+            default = programmes.current().first() or programmes.first()
+            if default is not None:
+                data["programme"] = default.pk
+        super().__init__(data, **kwargs)
+        self.fields["programme"].queryset = programmes.order_by("-starts_on", "pk")
+        self.fields["programme"].label_from_instance = lambda p: p.title
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"

@@ -1,0 +1,295 @@
+"""Pages of stage 2 of monitoring: the entry/exit grid, the Excel import and the
+dynamics. For the head, deputy and curator of the organisation and for its
+psychologist (who runs the tests); mentors and mentees get 403, another
+organisation's programme is 404."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from mentoring.lib.export import file_response
+from mentoring.models import Organisation, Programme
+from monitoring import measurement_importing as importing
+from monitoring.dynamics import programme_dynamics
+from monitoring.measurement_forms import (
+    DynamicsFilterForm,
+    GridChoiceForm,
+    GridForm,
+    UploadForm,
+)
+from monitoring.measurement_services import (
+    Entry,
+    existing_values,
+    measurements_record,
+    programme_slots,
+)
+from monitoring.models import Measurement
+from people import importing as people_importing
+from people.access import require_organisation
+from people.models import Role
+
+
+def require_measurer(request: HttpRequest) -> Organisation:
+    """The current organisation for those who record measurements: its head,
+    deputy, curator and psychologist; 403 for anyone else."""
+    organisation = require_organisation(request)
+    if not (request.access.is_manager or request.access.has(Role.PSYCHOLOGIST)):
+        raise PermissionDenied
+    return organisation
+
+
+def get_programme(request: HttpRequest, pk) -> Programme:
+    organisation = require_measurer(request)
+    if not str(pk).isdigit():
+        raise Http404
+    return get_object_or_404(
+        Programme.objects.select_related("organisation"),
+        pk=pk,
+        organisation=organisation,
+    )
+
+
+def grid_url(**params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return (
+        f"{reverse('measurements:grid')}?{query}"
+        if query
+        else reverse("measurements:grid")
+    )
+
+
+def grid(request: HttpRequest) -> HttpResponse:
+    organisation = require_measurer(request)
+    choice = GridChoiceForm(request.GET, organisation=organisation)
+    context = {"organisation": organisation, "choice": choice}
+    if not choice.is_valid():
+        if not choice.data.get("programme"):
+            return render(request, "monitoring/measurements/empty.html", context)
+        if "programme" in choice.errors:
+            raise Http404  # another organisation's programme, or none such
+        return render(request, "monitoring/measurements/grid.html", context)
+    data = choice.cleaned_data
+    programme, parameter, moment = data["programme"], data["parameter"], data["moment"]
+    slots = programme_slots(
+        programme,
+        parameter,
+        form=data["form"],
+        role_variant=data["role_variant"],
+        pair=data["pair"],
+    )
+    existing = existing_values(slots, parameter)
+    form = GridForm(
+        request.POST if request.method == "POST" else None,
+        slots=slots,
+        parameter=parameter,
+        moment=moment,
+        existing=existing,
+    )
+    if request.method == "POST" and form.is_valid():
+        measured_on = form.cleaned_data["measured_on"]
+        entries = [
+            Entry(
+                participant=slot.participant,
+                pair=slot.pair,
+                parameter=parameter,
+                moment=moment,
+                value=value,
+                measured_on=measured_on,
+                clear=clear,
+            )
+            for slot, value, clear in form.changes()
+        ]
+        try:
+            written = measurements_record(entries=entries, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Values saved: %(count)s.",
+                    "Values saved: %(count)s.",
+                    written.saved,
+                )
+                % {"count": written.saved},
+            )
+            if written.cleared:
+                messages.info(
+                    request,
+                    ngettext(
+                        "Values cleared: %(count)s.",
+                        "Values cleared: %(count)s.",
+                        written.cleared,
+                    )
+                    % {"count": written.cleared},
+                )
+            return redirect(request.get_full_path())
+    if request.method == "POST" and form.errors:
+        messages.error(
+            request,
+            gettext("Nothing was saved: correct the values marked in red."),
+        )
+    context.update(
+        {
+            "programme": programme,
+            "parameter": parameter,
+            "moment": moment,
+            "is_exit": moment == Measurement.Moment.EXIT,
+            "form": form,
+            "rows": form.rows(),
+            "filtered": any(data[k] for k in ("form", "role_variant", "pair")),
+        }
+    )
+    return render(request, "monitoring/measurements/grid.html", context)
+
+
+# --- Import -----------------------------------------------------------------
+
+
+def import_page(request, organisation, form, programme=None, report=None, token=""):
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "programme": programme,
+        "report": report,
+        "token": token,
+        "limit": filesizeformat(people_importing.max_bytes()),
+        "headers": importing.HEADERS,
+        "required": importing.REQUIRED,
+    }
+    return render(request, "monitoring/measurements/import.html", context)
+
+
+def import_upload(request: HttpRequest) -> HttpResponse:
+    organisation = require_measurer(request)
+    initial = {}
+    if request.GET.get("programme", "").isdigit():
+        initial["programme"] = get_programme(request, request.GET["programme"])
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        organisation=organisation,
+        initial=initial,
+    )
+    if request.method != "POST" or not form.is_valid():
+        if request.method == "POST" and "programme" in form.errors:
+            raise Http404
+        return import_page(request, organisation, form, initial.get("programme"))
+    programme = form.cleaned_data["programme"]
+    content = form.cleaned_data["content"]
+    try:
+        report = importing.preview(programme=programme, content=content)
+    except ValidationError as error:
+        form.add_error("file", error)
+        return import_page(request, organisation, form, programme)
+    token = ""
+    if report.is_clean:
+        token = importing.stash_file(
+            content=content, programme=programme, user=request.user
+        )
+    fresh = UploadForm(organisation=organisation, initial={"programme": programme})
+    return import_page(request, organisation, fresh, programme, report, token)
+
+
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    programme = get_programme(request, request.POST.get("programme") or 0)
+    organisation = programme.organisation
+    content = importing.unstash_file(
+        token=request.POST.get("token", ""), programme=programme, user=request.user
+    )
+    if content is None:
+        messages.error(
+            request,
+            gettext(
+                "This import is no longer available (it expired, was already "
+                "confirmed or belongs to someone else). Upload the file again."
+            ),
+        )
+        return redirect(f"{reverse('measurements:import')}?programme={programme.pk}")
+    form = UploadForm(organisation=organisation, initial={"programme": programme})
+    try:
+        report = importing.apply(programme=programme, content=content, by=request.user)
+    except importing.ImportRejected as rejected:
+        messages.error(request, rejected.message)
+        return import_page(request, organisation, form, programme, rejected.report)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return import_page(request, organisation, form, programme)
+    messages.success(
+        request,
+        gettext("Imported: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
+        % {
+            "new": report.new,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+        },
+    )
+    return redirect(f"{reverse('measurements:dynamics')}?programme={programme.pk}")
+
+
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    organisation = require_measurer(request)
+    programmes = Programme.objects.for_organisation(organisation)
+    pk = request.GET.get("programme", "")
+    if pk.isdigit():
+        programme = get_programme(request, pk)
+    else:
+        programme = programmes.current().first() or get_object_or_404(
+            programmes.order_by("-starts_on")[:1]
+        )
+    content = importing.build_template(programme=programme)
+    return file_response(
+        content,
+        f"{gettext('Entry and exit values')}.xlsx",
+        importing.XLSX_CONTENT_TYPE,
+    )
+
+
+# --- Dynamics -----------------------------------------------------------------
+
+
+@require_GET
+def dynamics(request: HttpRequest) -> HttpResponse:
+    organisation = require_measurer(request)
+    filters = DynamicsFilterForm(request.GET, organisation=organisation)
+    context = {"organisation": organisation, "filters": filters}
+    if not filters.is_valid():
+        if not filters.data.get("programme"):
+            return render(request, "monitoring/measurements/empty.html", context)
+        if "programme" in filters.errors:
+            raise Http404
+        return render(request, "monitoring/measurements/dynamics.html", context)
+    programme = filters.cleaned_data["programme"]
+    school_year = filters.cleaned_data["school_year"]
+    result = programme_dynamics(programme, school_year)
+    missing = [
+        {
+            "change": change,
+            "url": grid_url(
+                programme=programme.pk,
+                parameter=change.parameter.pk,
+                moment=Measurement.Moment.ENTRY,
+                pair=change.pair.pk,
+            ),
+        }
+        for change in result.missing_entry
+    ]
+    context.update(
+        {
+            "programme": programme,
+            "school_year": school_year,
+            "dynamics": result,
+            "sections": [result.for_parameter(p) for p in result.parameters],
+            "missing": missing,
+        }
+    )
+    return render(request, "monitoring/measurements/dynamics.html", context)

@@ -1,0 +1,255 @@
+"""Excel import of entry/exit values: checks, preview, one-time apply."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from monitoring import measurement_importing as importing
+from monitoring.models import Measurement, Parameter
+from tests import factories as f
+
+HEADERS = ["ФИО", "Параметр", "Момент", "Значение", "Дата"]
+
+
+def make_xlsx(rows, headers=HEADERS, formulas=None) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(list(row))
+    for cell, formula in (formulas or {}).items():
+        sheet[cell] = formula
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def mentee_name(pair):
+    return pair.memberships.get().mentee.participant.full_name
+
+
+def preview(pair, rows, **kwargs):
+    return importing.preview(
+        programme=pair.programme, content=make_xlsx(rows, **kwargs)
+    )
+
+
+def errors(report, number):
+    row = next(r for r in report.rows if r.number == number)
+    return " ".join(f"{e.column}: {e.message}" for e in row.errors)
+
+
+def test_clean_file_previews_new_and_update(pair, mentee_name):
+    mentee = pair.memberships.get().mentee.participant
+    f.MeasurementFactory(pair=pair, participant=mentee, value=4)
+    report = preview(
+        pair,
+        [
+            (mentee_name, "Вовлеченность", "вход", "4,5", "05.03.2026"),
+            (mentee_name, "anxiety", "выход", 3, date(2026, 3, 5)),
+        ],
+    )
+    assert report.is_clean
+    first, second = report.rows
+    assert first.status == "update" and first.previous_text == "4"
+    assert second.status == "new"
+    assert not Measurement.objects.filter(parameter__code="anxiety").exists()
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "words"),
+    [
+        (("Никто Никтович", "engagement", "вход", 5, "05.03.2026"), "ФИО", "Никто"),
+        (("{name}", "счастье", "вход", 5, "05.03.2026"), "Параметр", "счастье"),
+        (("{name}", "engagement", "середина", 5, "05.03.2026"), "Момент", "вход"),
+        (("{name}", "engagement", "вход", "хорошо", "05.03.2026"), "Значение", ""),
+        (("{name}", "engagement", "вход", 11, "05.03.2026"), "Значение", "11"),
+        (("{name}", "grades", "вход", "1,5", "05.03.2026"), "Значение", "1,5"),
+        (("{name}", "engagement", "вход", 5, "вчера"), "Дата", ""),
+        (("{name}", "engagement", "вход", 5, "05.03.2099"), "Дата", ""),
+    ],
+)
+def test_bad_rows_are_errors_with_row_and_column(pair, mentee_name, row, column, words):
+    row = tuple(mentee_name if v == "{name}" else v for v in row)
+    report = preview(pair, [row])
+    assert not report.is_clean
+    assert report.rows[0].status == "error"
+    assert report.rows[0].number == 2
+    assert any(e.column == column for e in report.rows[0].errors)
+    assert words in errors(report, 2)
+
+
+def test_parameter_for_mentees_only_refused_for_the_mentor(pair):
+    report = preview(
+        pair,
+        [(pair.mentor.participant.full_name, "grades", "вход", 4, "05.03.2026")],
+    )
+    assert "Параметр" in errors(report, 2)
+
+
+def test_same_value_twice_names_both_rows(pair, mentee_name):
+    row = (mentee_name, "engagement", "вход", 5, "05.03.2026")
+    report = preview(pair, [row, row])
+    assert "2, 3" in errors(report, 2) and "2, 3" in errors(report, 3)
+
+
+def test_ambiguous_person_names_both_pairs_and_pair_id_settles_it(pair):
+    second = f.PairFactory(programme=pair.programme, mentor=pair.mentor)
+    name = pair.mentor.participant.full_name
+    report = preview(pair, [(name, "engagement", "вход", 5, "05.03.2026")])
+    message = errors(report, 2)
+    assert f"ID {pair.pk}" in message and f"ID {second.pk}" in message
+    report = preview(
+        pair,
+        [(name, second.pk, "engagement", "вход", 5, "05.03.2026")],
+        headers=["ФИО", "ID пары", "Параметр", "Момент", "Значение", "Дата"],
+    )
+    assert report.is_clean
+    assert report.rows[0].pair == second
+
+
+def test_formula_cells_are_refused(pair, mentee_name):
+    report = preview(
+        pair,
+        [(mentee_name, "engagement", "вход", None, "05.03.2026")],
+        formulas={"D2": "=2+3"},
+    )
+    assert "=2+3" in errors(report, 2)
+
+
+@pytest.mark.parametrize(
+    ("headers", "code"),
+    [
+        (
+            ["ФИО", "Параметр", "Момент", "Значение", "Дата", "Лишний"],
+            "unknown_columns",
+        ),
+        (["ФИО", "Параметр", "Момент", "Дата"], "missing_columns"),
+    ],
+)
+def test_unknown_and_missing_columns(pair, mentee_name, headers, code):
+    content = make_xlsx([(mentee_name, "engagement", "вход", 5)], headers=headers)
+    with pytest.raises(ValidationError) as error:
+        importing.preview(programme=pair.programme, content=content)
+    assert code in {e.code for e in error.value.error_list}
+
+
+def upload_file(client, programme, content, name="values.xlsx"):
+    return client.post(
+        reverse("measurements:import"),
+        {"programme": programme.pk, "file": SimpleUploadedFile(name, content)},
+    )
+
+
+def test_upload_refuses_a_non_workbook(client, curator, pair):
+    client.force_login(curator)
+    response = upload_file(client, pair.programme, b"not a workbook", "x.xlsx")
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert response.context["report"] is None
+
+
+def test_preview_then_apply_once(client, curator, pair, mentee_name):
+    client.force_login(curator)
+    content = make_xlsx(
+        [
+            (mentee_name, "engagement", "вход", "4,5", "05.03.2026"),
+            (mentee_name, "engagement", "выход", 7, "05.03.2026"),
+        ]
+    )
+    response = upload_file(client, pair.programme, content)
+    assert response.context["report"].is_clean
+    token = response.context["token"]
+    assert token and not Measurement.objects.exists()
+    data = {"programme": pair.programme.pk, "token": token}
+    response = client.post(reverse("measurements:import-confirm"), data)
+    assert response.status_code == 302
+    values = {m.moment: m for m in Measurement.objects.all()}
+    assert values["entry"].value == Decimal("4.5")
+    assert values["exit"].source == Measurement.Source.IMPORT
+    assert values["exit"].recorded_by == curator
+    # The same token a second time: refused, nothing doubled.
+    response = client.post(reverse("measurements:import-confirm"), data)
+    assert response.status_code == 302
+    assert Measurement.objects.count() == 2
+
+
+def test_file_with_errors_has_no_token_and_writes_nothing(
+    client, curator, pair, mentee_name
+):
+    client.force_login(curator)
+    content = make_xlsx(
+        [
+            (mentee_name, "engagement", "вход", 5, "05.03.2026"),
+            (mentee_name, "engagement", "выход", "много", "05.03.2026"),
+        ]
+    )
+    response = upload_file(client, pair.programme, content)
+    assert response.context["token"] == ""
+    assert not Measurement.objects.exists()
+    assert 'data-status="error"' in response.content.decode()
+
+
+def test_apply_rechecks_and_writes_nothing_on_error(pair, curator, mentee_name):
+    content = make_xlsx(
+        [
+            (mentee_name, "engagement", "вход", 5, "05.03.2026"),
+            (mentee_name, "engagement", "выход", 50, "05.03.2026"),
+        ]
+    )
+    with pytest.raises(importing.ImportRejected):
+        importing.apply(programme=pair.programme, content=content, by=curator)
+    assert not Measurement.objects.exists()
+
+
+def test_token_is_bound_to_the_programme(client, curator, pair, mentee_name):
+    client.force_login(curator)
+    other = f.ProgrammeFactory(organisation=pair.programme.organisation)
+    content = make_xlsx([(mentee_name, "engagement", "вход", 5, "05.03.2026")])
+    token = upload_file(client, pair.programme, content).context["token"]
+    client.post(
+        reverse("measurements:import-confirm"), {"programme": other.pk, "token": token}
+    )
+    assert not Measurement.objects.exists()
+
+
+def test_template_lists_people_and_parameters(client, curator, pair, mentee_name):
+    client.force_login(curator)
+    response = client.get(
+        f"{reverse('measurements:import-template')}?programme={pair.programme.pk}"
+    )
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    assert [c.value for c in sheet[1]] == list(importing.HEADERS)
+    names = {row[0].value for row in sheet.iter_rows(min_row=2)}
+    assert mentee_name in names
+    lists = workbook["Справочник"]
+    listed = {row[0].value for row in lists.iter_rows(min_row=2)}
+    assert set(Parameter.objects.values_list("name", flat=True)) <= listed
+
+
+@pytest.mark.parametrize("pairs", [2, 8])
+def test_preview_query_budget(pair, pairs, django_assert_max_num_queries):
+    rows = []
+    for _ in range(pairs):
+        other = f.PairFactory(programme=pair.programme)
+        name = f.PairMenteeFactory(pair=other).mentee.participant.full_name
+        rows.append((name, "engagement", "вход", 5, "05.03.2026"))
+        rows.append((name, "anxiety", "выход", 5, "05.03.2026"))
+    content = make_xlsx(rows)
+    with django_assert_max_num_queries(8):
+        report = importing.preview(programme=pair.programme, content=content)
+    assert report.is_clean, [r.errors for r in report.rows]
