@@ -166,6 +166,8 @@ class Pair:
     second: Decimal | float | int | None
     # True: a higher second value is better, False: lower is better, None: neutral
     higher_is_better: bool | None = True
+    # The row's own scale (a % next to a 1–10 score); the chart's when None
+    max_value: Decimal | float | int | None = None
 
 
 def paired_chart(
@@ -197,12 +199,15 @@ def paired_chart(
             f'<text x="{LABEL_WIDTH - 6}" y="{y + BAR + 3}" text-anchor="end">'
             f"{escape(_clip(row.label))}</text>"
         )
+        row_scale = _number(row.max_value) or scale
         for offset, value, colour in (
             (0, row.first, MUTED),
             (BAR, row.second, _colour(tone)),
         ):
             number = _number(value)
-            width = 0.0 if number is None else max(0.0, min(number / scale, 1.0)) * plot
+            width = (
+                0.0 if number is None else max(0.0, min(number / row_scale, 1.0)) * plot
+            )
             if number is not None:
                 parts.append(
                     f'<rect x="{LABEL_WIDTH}" y="{y + offset}" width="{width:.1f}" '

@@ -132,6 +132,34 @@ class Dynamics:
             seen.setdefault(change.parameter.pk, change.parameter)
         return list(seen.values())
 
+    def role_variant_matrix(self) -> tuple[list, list[dict]]:
+        """Role variants (rows) × parameters (columns), each cell the variant's
+        Group for the parameter, each row with the share improved over all its
+        complete changes; the rows in the order of that share, best first — the
+        seeds' question «which way of forming pairs works best» at a glance."""
+        parameters = [g.parameter for g in self.by_parameter]
+        cells: dict[tuple, Group] = {}
+        variants: dict = {}
+        for group in self.by_role_variant:
+            variants.setdefault(group.subject.pk, group.subject)
+            cells[(group.subject.pk, group.parameter.pk)] = group
+        rows = []
+        for pk, variant in variants.items():
+            groups = [cells.get((pk, parameter.pk)) for parameter in parameters]
+            count = sum(g.count for g in groups if g)
+            improved = sum(g.improved for g in groups if g)
+            rows.append(
+                {
+                    "variant": variant,
+                    "groups": groups,
+                    "count": count,
+                    "improved": improved,
+                    "share": round(improved * 100 / count) if count else None,
+                }
+            )
+        rows.sort(key=lambda row: -1 if row["share"] is None else -row["share"])
+        return parameters, rows
+
     def for_parameter(self, parameter) -> dict:
         """Everything the page shows for one parameter."""
         pk = parameter.pk

@@ -109,7 +109,9 @@ def rate_chart(data: MonitoringData, *, table=True):
 def items_chart(question_stats, *, title=None, table=True):
     bars = [
         charts.Bar(
-            f"{stat.question.text} ({gettext('of')} {stat.question.scale_max})",
+            stat.question.text
+            + " "
+            + gettext("(out of %(max)s)") % {"max": stat.question.scale_max},
             None if stat.share_of_max is None else stat.share_of_max * 10,
         )
         for stat in question_stats
@@ -146,16 +148,22 @@ def dynamics_chart(dynamics, *, table=True):
     rows = []
     for group in getattr(dynamics, "by_parameter", None) or []:
         parameter = group.parameter
+        if parameter.unit == "%":
+            label = f"{parameter}, %"
+        else:
+            low, high = parameter.scale_min.normalize(), parameter.scale_max.normalize()
+            label = f"{parameter} ({low:f}–{high:f})"
         rows.append(
             charts.Pair(
-                str(parameter),
+                label,
                 group.mean_entry,
                 group.mean_exit,
                 higher_is_better=parameter.direction == parameter.Direction.HIGHER,
+                max_value=parameter.scale_max,
             )
         )
     return charts.paired_chart(
-        gettext("Entry and exit, mean per parameter"),
+        gettext("Entry and exit, mean per parameter (each bar on its own scale)"),
         rows,
         legend=(gettext("entry"), gettext("exit")),
         table=table,

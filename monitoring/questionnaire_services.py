@@ -16,7 +16,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,7 @@ from monitoring.models import (
     Response,
 )
 from pairs.models import Pair, PairMentee
+from pairs.reminders import QUESTIONNAIRE, Reminder
 
 QUESTION_FIELDS = [
     "section",
@@ -655,20 +657,56 @@ def record_measurements(
     return written
 
 
+def _waiting(today: date):
+    return Invitation.objects.filter(
+        answered_on__isnull=True,
+        campaign__opens_on__lte=today,
+        campaign__closes_on__gte=today,
+    )
+
+
 def waiting_invitations(user, *, today: date):
     """The user's unanswered invitations in open campaigns (for the home page block
     and the reminders)."""
     if not user.is_authenticated:
         return Invitation.objects.none()
-    from django.db.models import Q
-
     return (
-        Invitation.objects.filter(
-            Q(participant__user=user) | Q(user=user),
-            answered_on__isnull=True,
-            campaign__opens_on__lte=today,
-            campaign__closes_on__gte=today,
-        )
+        _waiting(today)
+        .filter(Q(participant__user=user) | Q(user=user))
         .select_related("campaign__questionnaire", "campaign__programme")
         .order_by("campaign__closes_on", "pk")
     )
+
+
+def questionnaire_reminders(*, today: date, user=None) -> dict[int, list[Reminder]]:
+    """User id → «a questionnaire is waiting for your answer», for every mentor,
+    mentee with a login and curator asked in an open campaign (or only for `user`).
+    A source of settings.REMINDER_SOURCES: the reminders page, the workspace and the
+    daily digest show these next to the reminders about pairs. One query."""
+    if user is not None:
+        if not user.is_authenticated:
+            return {}
+        invitations = _waiting(today).filter(Q(participant__user=user) | Q(user=user))
+    else:
+        invitations = _waiting(today).filter(
+            Q(participant__user__isnull=False) | Q(user__isnull=False)
+        )
+    rows = invitations.order_by("campaign__closes_on", "pk").values_list(
+        "campaign_id",
+        "campaign__title",
+        "campaign__closes_on",
+        "participant__user_id",
+        "user_id",
+    )
+    found: dict[int, list[Reminder]] = {}
+    for campaign_id, title, closes_on, participant_user_id, user_id in rows:
+        reminder = Reminder(
+            QUESTIONNAIRE,
+            _("A questionnaire is waiting for your answer: %(title)s (until %(date)s).")
+            % {"title": title, "date": long_date(closes_on)},
+            url=reverse("questionnaires:answer", args=[campaign_id]),
+        )
+        for someone in {participant_user_id, user_id} - {None}:
+            if user is None or someone == user.pk:
+                found.setdefault(someone, []).append(reminder)
+    return found

@@ -132,7 +132,7 @@ class Gap:
 
 def scale_means(campaigns: Iterable[Campaign]) -> dict[tuple[int, str], tuple]:
     """(campaign id, topic) → (mean, scale max, question text) for scale questions
-    with a topic."""
+    with a topic. One topic is asked once per questionnaire."""
     ids = [c.pk for c in campaigns]
     sums: dict[tuple[int, str], list] = {}
     rows = Answer.objects.filter(
@@ -185,14 +185,20 @@ def expectation_gaps(programme, school_year=None) -> list[Gap]:
             expected = means.get((entry_campaign.pk, topic))
             if expected is None:
                 continue
+            scale_max = scale_max or 10
+            expected_mean, expected_max = expected[0], expected[1] or 10
+            if expected_max != scale_max:
+                # Asked 1–5 at entry and 1–10 at exit (or back): compare on the
+                # exit's scale, or the gap would mix the two.
+                expected_mean = _round(expected_mean * scale_max / expected_max, "0.01")
             gaps.append(
                 Gap(
                     topic=topic,
                     role=audience,
                     question_text=text,
-                    expected=expected[0],
+                    expected=expected_mean,
                     result=result,
-                    scale_max=scale_max or 10,
+                    scale_max=scale_max,
                     entry_campaign=entry_campaign,
                     exit_campaign=exit_campaign,
                 )

@@ -28,6 +28,7 @@ from pairs.reminders import (
     pair_resume,
     pair_url,
     pairs_with_reminders,
+    personal_reminders,
 )
 
 
@@ -103,8 +104,9 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def mine(request: HttpRequest) -> HttpResponse:
-    """The current user's reminders grouped by pair; for a curator, also the
-    organisation's pairs that need attention."""
+    """The current user's reminders of no pair (questionnaires to answer), then
+    grouped by pair; for a curator, also the organisation's pairs that need
+    attention."""
     today = timezone.localdate()
     access = request.access
     own = pairs_with_reminders(
@@ -130,6 +132,9 @@ def mine(request: HttpRequest) -> HttpResponse:
         "pairs/reminder_list.html",
         {
             "today": today,
+            "personal": personal_reminders(today=today, user=request.user).get(
+                request.user.pk, []
+            ),
             "own": own,
             "organisation_pairs": organisation_pairs,
             "is_manager": access.is_manager,

@@ -2,6 +2,9 @@
 
 The pages call `reminders_for_user` and show what it returns; the daily digest
 (`manage.py send_reminders`) uses `pairs_with_reminders` for every open pair at once.
+Reminders of no pair (a questionnaire waiting for an answer) come from the apps
+above `pairs`, which must not be imported here: settings.REMINDER_SOURCES names
+their functions (`personal_reminders`).
 Everything is computed from the data, nothing is stored but the log of digests sent
 (`ReminderSent`), so a reminder disappears as soon as the meeting is logged, the
 item ticked or the pair paused. The number of queries does not grow with the pairs.
@@ -11,11 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -31,12 +36,14 @@ STALE = "stale"
 OVERDUE_ITEM = "overdue_item"
 PAST_END = "past_end"
 NEXT_MEETING = "next_meeting"
+QUESTIONNAIRE = "questionnaire"
 
 ICONS = {
     STALE: "bi-hourglass-split",
     OVERDUE_ITEM: "bi-list-check",
     PAST_END: "bi-flag",
     NEXT_MEETING: "bi-people",
+    QUESTIONNAIRE: "bi-ui-checks",
 }
 
 # What a curator is told about the pairs of their programmes.
@@ -46,7 +53,7 @@ CURATOR_PAGE_KINDS = (STALE, PAST_END, OVERDUE_ITEM)
 
 @dataclass
 class Reminder:
-    kind: str  # "stale" | "overdue_item" | "past_end" | "next_meeting"
+    kind: str  # "stale" | "overdue_item" | "past_end" | "next_meeting" | …
     text: str
     pair_id: int | None = None
     url: str = ""
@@ -194,9 +201,22 @@ def due_for_pairs(pairs, *, today: date) -> dict[int, list[Reminder]]:
     return {pair.pk: found for pair, found in pairs_with_reminders(pairs, today=today)}
 
 
+def personal_reminders(*, today: date, user=None) -> dict[int, list[Reminder]]:
+    """User id → the reminders of no pair (a questionnaire waiting for an answer),
+    for everybody or for one `user`. Each function of settings.REMINDER_SOURCES
+    takes the same arguments and returns the same mapping."""
+    found: dict[int, list[Reminder]] = defaultdict(list)
+    for path in getattr(settings, "REMINDER_SOURCES", ()):
+        for user_id, reminders in import_string(path)(today=today, user=user).items():
+            found[user_id].extend(reminders)
+    return dict(found)
+
+
 def reminders_for_user(user, *, today: date) -> list[Reminder]:
     """The reminders of the open pairs the user mentors (as mentor or second
-    mentor). A curator's view of their programmes is `curator_pairs_with_reminders`."""
+    mentor), then the user's reminders of no pair (`personal_reminders`). A
+    curator's view of their programmes is on the reminders page
+    (`pairs.reminder_views.mine`)."""
     if not user.is_authenticated:
         return []
     pairs = Pair.objects.open().for_mentor(user)
@@ -204,7 +224,7 @@ def reminders_for_user(user, *, today: date) -> list[Reminder]:
         reminder
         for _pair, found in pairs_with_reminders(pairs, today=today)
         for reminder in found
-    ]
+    ] + personal_reminders(today=today, user=user).get(user.pk, [])
 
 
 def only_kinds(

@@ -189,3 +189,27 @@ def test_dynamics_page_shows_tables_best_sentence_and_missing_entry(
     assert f"pair={pair_a.pk}" in html  # link to the grid to fix it
     assert "bi-arrow-down" in html  # anxiety went down …
     assert "text-success" in html  # … which is an improvement
+
+
+def test_role_variant_matrix_puts_the_best_variant_first(programme):
+    achiever = RoleVariant.objects.get(code="pp-achiever")
+    peer = RoleVariant.objects.get(code="pp-peer")
+    pupil_form = MentoringForm.objects.get(code="pupil-pupil")
+    weak = f.PairFactory(programme=programme, form=pupil_form, role_variant=peer)
+    strong = f.PairFactory(programme=programme, form=pupil_form, role_variant=achiever)
+    for pair, (engagement, anxiety) in ((weak, (4, 6)), (strong, (8, 3))):
+        participant = mentee_of(pair)
+        measure(pair, participant, "engagement", entry=5, exit=engagement)
+        measure(pair, participant, "anxiety", entry=5, exit=anxiety)
+    # exit without entry: reported elsewhere, never counted in the matrix
+    measure(weak, mentee_of(weak), "engagement", exit=9)
+
+    parameters, rows = programme_dynamics(programme).role_variant_matrix()
+
+    assert [p.code for p in parameters] == ["engagement", "anxiety"]
+    assert [row["variant"] for row in rows] == [achiever, peer]
+    best, worst = rows
+    assert (best["improved"], best["count"], best["share"]) == (2, 2, 100)
+    # engagement fell (worse), anxiety rose (worse): nobody improved
+    assert (worst["improved"], worst["count"], worst["share"]) == (0, 2, 0)
+    assert [g.share_improved for g in best["groups"]] == [100, 100]

@@ -1,5 +1,6 @@
 """The daily digest: one e-mail a day to each mentor with something due in their
-pairs, and to each curator about the quiet and overdue pairs of their programmes.
+pairs, to each curator about the quiet and overdue pairs of their programmes, and to
+anybody with a reminder of no pair (a questionnaire waiting for their answer).
 
 Run by cron once a morning (README, «Напоминания (cron)»). A second run the same day
 sends nothing (`ReminderSent`); `--date` replays a missed day, `--dry-run` shows what
@@ -25,6 +26,7 @@ from pairs.reminders import (
     mentee_names,
     only_kinds,
     pairs_with_reminders,
+    personal_reminders,
 )
 from people.models import User
 
@@ -82,10 +84,15 @@ class Command(BaseCommand):
             raise CommandError(f"--date: expected YYYY-MM-DD, got {value!r}") from error
 
     def digests(self, today: date) -> dict[int, dict]:
-        """Per user id: the pairs they mentor and the pairs of their programmes,
-        each with its reminders."""
+        """Per user id: their reminders of no pair, the pairs they mentor and the
+        pairs of their programmes, each with its reminders."""
         grouped = pairs_with_reminders(Pair.objects.open(), today=today)
-        digests = defaultdict(lambda: {"mine": [], "curated": []})
+        digests = defaultdict(lambda: {"personal": [], "mine": [], "curated": []})
+        for user_id, reminders in personal_reminders(today=today).items():
+            digests[user_id]["personal"] = [
+                {"text": reminder.text, "link": site_link(reminder.url)}
+                for reminder in reminders
+            ]
         for pair, reminders in grouped:
             for mentor in (pair.mentor, pair.co_mentor):
                 if mentor is not None and mentor.participant.user_id:
@@ -129,7 +136,7 @@ class Command(BaseCommand):
                 )
                 continue
             digest = digests[user.pk]
-            count = sum(
+            count = len(digest["personal"]) + sum(
                 len(item["reminders"]) for item in digest["mine"] + digest["curated"]
             )
             body = render_to_string(
@@ -137,6 +144,7 @@ class Command(BaseCommand):
                 {
                     "user": user,
                     "today": today,
+                    "personal": digest["personal"],
                     "mine": digest["mine"],
                     "curated": digest["curated"],
                     "site_url": site_link("/"),
