@@ -58,7 +58,7 @@ def _fmt(value, unit: str) -> str:
     return f"{num(value)}{unit}"
 
 
-def _clip(text: str, length: int = 34) -> str:
+def _clip(text: str, length: int = 28) -> str:
     text = str(text)
     return text if len(text) <= length else text[: length - 1] + "…"
 

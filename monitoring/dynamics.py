@@ -137,7 +137,7 @@ class Dynamics:
         Group for the parameter, each row with the share improved over all its
         complete changes; the rows in the order of that share, best first — the
         seeds' question «which way of forming pairs works best» at a glance."""
-        parameters = [g.parameter for g in self.by_parameter]
+        parameters = [g.parameter for g in self.by_parameter if g.count]
         cells: dict[tuple, Group] = {}
         variants: dict = {}
         for group in self.by_role_variant:
@@ -147,6 +147,8 @@ class Dynamics:
         for pk, variant in variants.items():
             groups = [cells.get((pk, parameter.pk)) for parameter in parameters]
             count = sum(g.count for g in groups if g)
+            if not count:
+                continue
             improved = sum(g.improved for g in groups if g)
             rows.append(
                 {

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -147,6 +148,8 @@ def gaps_chart(gaps, *, table=True):
 def dynamics_chart(dynamics, *, table=True):
     rows = []
     for group in getattr(dynamics, "by_parameter", None) or []:
+        if not group.count:  # entry values only so far: nothing to compare
+            continue
         parameter = group.parameter
         if parameter.unit == "%":
             label = f"{parameter}, %"
@@ -378,7 +381,7 @@ class MonitoringReportExporter(Exporter):
         ]
         for _code, label, points in self.data().quadrants:
             for number, point in enumerate(points, start=1):
-                yield [str(label), number, point.text, point.evidence_label]
+                yield [capfirst(str(label)), number, point.text, point.evidence_label]
         swot = self.data().swot
         if swot is not None and swot.conclusion:
             yield [gettext("Conclusions"), None, swot.conclusion, None]

@@ -213,3 +213,20 @@ def test_role_variant_matrix_puts_the_best_variant_first(programme):
     # engagement fell (worse), anxiety rose (worse): nobody improved
     assert (worst["improved"], worst["count"], worst["share"]) == (0, 2, 0)
     assert [g.share_improved for g in best["groups"]] == [100, 100]
+
+
+def test_role_variant_matrix_leaves_out_what_has_no_exit_yet(programme):
+    pair = f.PairFactory(programme=programme)
+    participant = mentee_of(pair)
+    measure(pair, participant, "engagement", entry=5, exit=7)
+    measure(pair, participant, "anxiety", entry=5)  # still in progress
+
+    parameters, rows = programme_dynamics(programme).role_variant_matrix()
+
+    assert [p.code for p in parameters] == ["engagement"]
+    assert len(rows) == 1 and rows[0]["share"] == 100
+    other = f.PairFactory(
+        programme=programme, role_variant=RoleVariant.objects.get(code="tp-colleague")
+    )
+    measure(other, mentee_of(other), "engagement", entry=5)
+    assert len(programme_dynamics(programme).role_variant_matrix()[1]) == 1
