@@ -572,7 +572,7 @@ def response_submit(
     """Save one filled questionnaire. The invitation is locked first, so a second
     submit (double click, reused link, another tab) creates nothing."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("campaign__questionnaire", "pair")
         .get(pk=invitation.pk)
     )
