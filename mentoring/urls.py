@@ -34,5 +34,6 @@ urlpatterns = [
     path("questionnaires/", include("monitoring.questionnaire_urls")),
     path("measurements/", include("monitoring.measurement_urls")),
     path("indicators/", include("monitoring.indicator_urls")),
+    path("safeguarding/", include("safeguarding.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from mentoring.models import CatalogueItem, SchoolYear
 from pairs.models import Pair
@@ -92,6 +93,10 @@ class Measurement(models.Model):
     )
     source = models.CharField(
         _("source"), max_length=15, choices=Source.choices, default=Source.GRID
+    )
+
+    history = HistoricalRecords(
+        verbose_name=_("history of changes"), cascade_delete_history=True
     )
 
     class Meta:

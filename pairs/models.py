@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from mentoring.models import (
     MeetingType,
@@ -143,6 +144,10 @@ class Pair(models.Model):
 
     objects = PairQuerySet.as_manager()
 
+    history = HistoricalRecords(
+        verbose_name=_("history of changes"), cascade_delete_history=True
+    )
+
     class Meta:
         verbose_name = _("pair or group")
         verbose_name_plural = _("pairs and groups")
@@ -248,6 +253,10 @@ class PairMentee(models.Model):
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
+    history = HistoricalRecords(
+        verbose_name=_("history of changes"), cascade_delete_history=True
+    )
+
     class Meta:
         verbose_name = _("mentee of a pair")
         verbose_name_plural = _("mentees of the pair")
@@ -322,6 +331,10 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
+
+    history = HistoricalRecords(
+        verbose_name=_("history of changes"), cascade_delete_history=True
+    )
 
     class Meta:
         verbose_name = _("meeting")

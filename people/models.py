@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from mentoring.lib.search import normalize
 from mentoring.models import (
@@ -248,6 +249,10 @@ class Participant(models.Model):
 
     objects = ParticipantQuerySet.as_manager()
 
+    history = HistoricalRecords(
+        verbose_name=_("history of changes"), cascade_delete_history=True
+    )
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
@@ -413,6 +418,10 @@ class MentorProfile(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = MentorProfileQuerySet.as_manager()
+
+    history = HistoricalRecords(
+        verbose_name=_("history of changes"), cascade_delete_history=True
+    )
 
     class Meta:
         verbose_name = _("mentor")
@@ -587,6 +596,10 @@ class MenteeProfile(models.Model):
 
     objects = MenteeProfileQuerySet.as_manager()
 
+    history = HistoricalRecords(
+        verbose_name=_("history of changes"), cascade_delete_history=True
+    )
+
     class Meta:
         verbose_name = _("mentee")
         verbose_name_plural = _("mentee base")
@@ -629,6 +642,10 @@ class MenteeRequest(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
     created_on = models.DateField(_("date"), default=date.today)
+
+    history = HistoricalRecords(
+        verbose_name=_("history of changes"), cascade_delete_history=True
+    )
 
     class Meta:
         verbose_name = _("request")
@@ -686,6 +703,10 @@ class Consent(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     objects = ConsentQuerySet.as_manager()
+
+    history = HistoricalRecords(
+        verbose_name=_("history of changes"), cascade_delete_history=True
+    )
 
     class Meta:
         verbose_name = _("consent")
