@@ -6,6 +6,7 @@ Every view asks these helpers first; templates never filter by permission.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from mentoring.models import Organisation
@@ -20,9 +21,11 @@ STAFF_ROLES = {
     Role.PSYCHOLOGIST,
 }
 MANAGER_ROLES = {Role.HEAD, Role.DEPUTY, Role.CURATOR}
+# Who sees the confidential social-risk tier of the whole organisation (issue 7:
+# the curator, social pedagogue, psychologist and head — not the deputy, not a form
+# lead, not a class teacher); a pair's own mentor sees it for that pair only.
 SOCIAL_RISK_ROLES = {
     Role.HEAD,
-    Role.DEPUTY,
     Role.CURATOR,
     Role.SOCIAL_PEDAGOGUE,
     Role.PSYCHOLOGIST,
@@ -138,3 +141,36 @@ def require_curator(request) -> Organisation:
     if not request.access.is_manager:
         raise PermissionDenied
     return organisation
+
+
+def sees_social_risk_of(request, participant) -> bool:
+    """May this user see the confidential social-risk data (sensitive mentee
+    categories, safeguarding records) of this participant? Yes for the curator,
+    social pedagogue, psychologist and head of the participant's organisation, and
+    for the mentor (or second mentor) of an open pair the participant is in.
+    Everybody else sees the person without those fields. Every view that shows
+    such data also writes an access-log row (safeguarding)."""
+    access = request.access
+    if (
+        access.organisation is None
+        or participant.organisation_id != access.organisation.pk
+    ):
+        return False
+    if access.sees_social_risk:
+        return True
+    if not request.user.is_authenticated:
+        return False
+    from pairs.models import Pair  # pairs builds on people: imported late
+
+    return (
+        Pair.objects.open()
+        .filter(
+            memberships__mentee__participant=participant,
+            memberships__left_on__isnull=True,
+        )
+        .filter(
+            Q(mentor__participant__user=request.user)
+            | Q(co_mentor__participant__user=request.user)
+        )
+        .exists()
+    )
