@@ -44,6 +44,8 @@ class Change:
     # Added by the measurements helper (defaults keep the contract's constructor).
     entry_on: object = None  # date of the entry value
     exit_on: object = None
+    entry_year_id: int | None = None  # school years of the two values
+    exit_year_id: int | None = None
 
     @property
     def delta(self) -> Decimal | None:
@@ -223,7 +225,9 @@ def group_by(changes: list[Change], key) -> list[Group]:
 
 
 def programme_dynamics(programme, school_year=None) -> Dynamics:
-    """All measurements of the programme's pairs (in the school year when given)."""
+    """All measurements of the programme's pairs; with a school year, the changes of
+    that year: exit measured in it (the entry may be of the year before), or only an
+    entry measured in it."""
     from monitoring.models import Measurement
 
     measurements = (
@@ -237,8 +241,6 @@ def programme_dynamics(programme, school_year=None) -> Dynamics:
         )
         .order_by()
     )
-    if school_year is not None:
-        measurements = measurements.filter(school_year=school_year)
     by_key: dict[tuple, Change] = {}
     for m in measurements:
         change = by_key.get((m.participant_id, m.pair_id, m.parameter_id))
@@ -247,8 +249,19 @@ def programme_dynamics(programme, school_year=None) -> Dynamics:
             by_key[(m.participant_id, m.pair_id, m.parameter_id)] = change
         if m.moment == Measurement.Moment.ENTRY:
             change.entry, change.entry_on = m.value, m.measured_on
+            change.entry_year_id = m.school_year_id
         else:
             change.exit, change.exit_on = m.value, m.measured_on
+            change.exit_year_id = m.school_year_id
+    if school_year is not None:
+        # A change belongs to the year of its exit value — its entry may have been
+        # measured a year before (a pair that began in the spring) — or, while it
+        # has no exit yet, to the year of its entry.
+        by_key = {
+            key: change
+            for key, change in by_key.items()
+            if (change.exit_year_id or change.entry_year_id) == school_year.pk
+        }
     changes = sorted(
         by_key.values(),
         key=lambda c: (

@@ -230,3 +230,33 @@ def test_role_variant_matrix_leaves_out_what_has_no_exit_yet(programme):
     )
     measure(other, mentee_of(other), "engagement", entry=5)
     assert len(programme_dynamics(programme).role_variant_matrix()[1]) == 1
+
+
+def test_a_change_belongs_to_the_year_of_its_exit(pair):
+    """Entry in the spring of one school year, exit in the autumn of the next: the
+    change is the next year's, whole, not an orphan exit."""
+    from datetime import date
+
+    person = pair.memberships.get().mentee.participant
+    f.MeasurementFactory(
+        pair=pair,
+        participant=person,
+        parameter=parameter("engagement"),
+        moment=ENTRY,
+        value=4,
+        measured_on=date(2025, 4, 10),
+    )
+    exit_value = f.MeasurementFactory(
+        pair=pair,
+        participant=person,
+        parameter=parameter("engagement"),
+        moment=EXIT,
+        value=7,
+        measured_on=date(2025, 11, 10),
+    )
+    year = Measurement.objects.get(pk=exit_value.pk).school_year
+    (change,) = programme_dynamics(pair.programme, year).changes
+    assert (change.entry, change.exit, change.status) == (4, 7, "improved")
+    assert programme_dynamics(pair.programme, year).missing_entry == []
+    earlier = Measurement.objects.get(moment=ENTRY).school_year
+    assert programme_dynamics(pair.programme, earlier).changes == []
