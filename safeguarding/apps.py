@@ -8,3 +8,6 @@ class SafeguardingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "safeguarding"
     verbose_name = _("Safeguarding (social-risk form)")
+
+    def ready(self):
+        from safeguarding import exports  # noqa: F401  (registers the exporter)
