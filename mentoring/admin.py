@@ -8,6 +8,17 @@ from mentoring import (
 from mentoring.lib.export import admin_action
 
 
+def superuser_only(request) -> bool:
+    """The admin is for superusers only. It is not scoped to an organisation: its
+    changelists hold every organisation's rows (minors' data among them), so a
+    staff flag given to a head or curator must open nothing here; they work in the
+    site's own pages, which are scoped by `people.access`."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = superuser_only
+
+
 @admin.register(models.Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["name", "region"]

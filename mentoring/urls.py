@@ -35,5 +35,7 @@ urlpatterns = [
     path("measurements/", include("monitoring.measurement_urls")),
     path("indicators/", include("monitoring.indicator_urls")),
     path("safeguarding/", include("safeguarding.urls")),
+    path("consents/", include("people.consent_urls")),
+    path("history/", include("mentoring.history_urls")),
     path("admin/", admin.site.urls),
 ]

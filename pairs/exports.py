@@ -2,12 +2,14 @@
 and the request map, both filtered as on their pages."""
 
 from django.db.models import Count, Max, Prefetch
+from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.lib.export import Exporter, register
 from pairs.forms import PairFilterForm
 from pairs.models import Pair, PairMentee
+from people.access import hides_social_risk
 from people.exports import CuratorExporter, place
 from people.request_map import build_request_map
 
@@ -106,7 +108,12 @@ class RequestMapExporter(CuratorExporter):
                 .filter(pk=self.params["programme"])
                 .first()
             )
-        return build_request_map(self.organisation, by=by, programme=programme)
+        return build_request_map(
+            self.organisation,
+            by=by,
+            programme=programme,
+            hide_social_risk=hides_social_risk(self.request),
+        )
 
     def rows(self):
         """Two columns per form: requests not yet covered by a pair, and covered."""
@@ -167,7 +174,10 @@ class PairDocumentExporter(Exporter):
         return self._pair
 
     def allowed(self) -> bool:
-        return self.pair() is not None
+        # A pair the user may not open does not exist for them (as on its pages).
+        if self.pair() is None:
+            raise Http404
+        return True
 
     def mentees(self):
         return [link.mentee.participant for link in self.pair().memberships.all()]

@@ -2,17 +2,25 @@
 mentor, and the request map. The scoring is in `pairs.matching`, the map in
 `people.request_map`; these views only read the URL and lay the results out."""
 
+from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from mentoring.models import MentoringForm, Programme
 from pairs import matching
 from pairs.rules import mentor_load
-from people.access import require_curator
+from people.access import (
+    hides_social_risk,
+    require_curator,
+    visible_categories,
+)
 from people.models import MenteeProfile, MentorProfile
 from people.request_map import BY_AREA, BY_CATEGORY, build_request_map
 
@@ -74,6 +82,43 @@ def ranked(matches: list, url) -> list[dict]:
     ]
 
 
+def redact_social_risk(request, mentees, matches) -> None:
+    """For a user who may not see the social-risk tier (the deputy): the scores
+    stay as computed, but the page shows no sensitive category, no request of the
+    social-risk form and no reason quoting such a request."""
+    if not hides_social_risk(request):
+        return
+    hidden = [
+        request_
+        for mentee in mentees
+        for request_ in matching.open_requests(mentee)
+        if request_.form_id and request_.form.is_social_risk
+    ]
+    for mentee in mentees:
+        getattr(mentee, "_prefetched_objects_cache", {}).pop("categories", None)
+    prefetch_related_objects(
+        mentees, Prefetch("categories", queryset=visible_categories(request))
+    )
+    quoted = [Truncator(r.text).chars(80) for r in hidden]
+    if not quoted:
+        return
+    confidential = _("a confidential request matches the competencies")
+    for match in matches:
+        match.reasons = [
+            replace(reason, text=confidential)
+            if any(quote in reason.text for quote in quoted)
+            else reason
+            for reason in match.reasons
+        ]
+
+
+def shown_requests(request, mentee) -> list:
+    requests = matching.open_requests(mentee)
+    if hides_social_risk(request):
+        requests = [r for r in requests if not (r.form_id and r.form.is_social_risk)]
+    return requests
+
+
 def for_mentee(request: HttpRequest, pk: int) -> HttpResponse:
     """Ranked mentors for a mentee, or for a group (`?mentee=<pk>` repeated)."""
     organisation = require_curator(request)
@@ -86,10 +131,17 @@ def for_mentee(request: HttpRequest, pk: int) -> HttpResponse:
     mentees = [main] + [found[other] for other in others]
 
     running_forms, other_forms = form_choices(organisation)
+    default = matching.default_form(main)
+    if hides_social_risk(request):
+        # Neither offered nor preselected: the form would tell the pupil's tier.
+        running_forms = [form for form in running_forms if not form.is_social_risk]
+        other_forms = [form for form in other_forms if not form.is_social_risk]
+        if default is not None and default.is_social_risk:
+            default = None
     forms = running_forms + other_forms
     form = (
         pick(forms, request.GET.get("form"))
-        or matching.default_form(main)
+        or default
         or next(iter(running_forms or forms), None)
     )
     role_variants = list(form.role_variants.filter(is_active=True)) if form else []
@@ -102,6 +154,7 @@ def for_mentee(request: HttpRequest, pk: int) -> HttpResponse:
         role_variant=role_variant,
         today=date.today(),
     )
+    redact_social_risk(request, mentees, matches)
     rows = ranked(
         matches,
         lambda match: create_pair_url(match.mentor, mentees, form, role_variant),
@@ -115,7 +168,7 @@ def for_mentee(request: HttpRequest, pk: int) -> HttpResponse:
     group = [
         {
             "mentee": mentee,
-            "requests": matching.open_requests(mentee),
+            "requests": shown_requests(request, mentee),
             "remove_query": urlencode(
                 [("mentee", m.pk) for m in mentees[1:] if m.pk != mentee.pk]
                 + ([("form", form.pk)] if form else [])
@@ -153,6 +206,9 @@ def for_mentor(request: HttpRequest, pk: int) -> HttpResponse:
     matches = matching.suggest_mentees(
         mentor, organisation=organisation, today=date.today()
     )
+    redact_social_risk(
+        request, [mentee for match in matches for mentee in match.mentees], matches
+    )
     rows = ranked(
         matches,
         lambda match: create_pair_url(mentor, match.mentees, match.form),
@@ -184,7 +240,12 @@ def request_map(request: HttpRequest) -> HttpResponse:
         request,
         "pairs/request_map.html",
         {
-            "request_map": build_request_map(organisation, by=by, programme=programme),
+            "request_map": build_request_map(
+                organisation,
+                by=by,
+                programme=programme,
+                hide_social_risk=hides_social_risk(request),
+            ),
             "by": by,
             "programmes": programmes,
             "selected_programme": programme,

@@ -1,13 +1,22 @@
 """Exporters of the rewards register: the register itself (XLSX, as filtered on its
 page), and a reward's letter of thanks and certificate (PDF, `?reward=<pk>`).
-See mentoring/lib/export.py for the pattern."""
+See mentoring/lib/export.py for the pattern.
 
+Publication consent (152-ФЗ): the register is the public «доска почёта» (it goes
+to the school's site and notice board), so it lists only people with a valid
+consent to publication; the others are left out. A letter or a certificate is
+handed to the person (or their parents, their employer) and is not a
+publication: it is printed whatever the publication consent."""
+
+from django.http import Http404
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.lib.export import PDF, XLSX, Exporter, register
 from pairs.models import Reward
+from people.consent_services import publishable
 from people.exports import CuratorExporter
+from people.models import Participant
 
 LONG_TEXT, LONG_PARAGRAPHS = 900, 7
 
@@ -27,6 +36,7 @@ class RewardsExporter(CuratorExporter):
             queryset = RewardFilterForm(
                 self.params, organisation=self.organisation
             ).filter(Reward.objects.for_organisation(self.organisation))
+        queryset = queryset.filter(person__in=publishable(Participant.objects.all()))
         return queryset.select_related(
             "person__study_group", "pair__mentor__participant", "pair__role_variant"
         ).order_by("-awarded_on", "-pk")
@@ -79,7 +89,11 @@ class RewardDocumentExporter(Exporter):
         return self._reward
 
     def allowed(self) -> bool:
-        return self.request.access.is_manager and self.reward() is not None
+        if not self.request.access.is_manager:
+            return False
+        if self.reward() is None:
+            raise Http404  # another organisation's reward does not exist here
+        return True
 
     def context(self) -> dict:
         from pairs.reward_services import default_text

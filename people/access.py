@@ -1,6 +1,37 @@
 """Who may see what: the user's organisations and roles.
 
 Every view asks these helpers first; templates never filter by permission.
+Objects of another organisation are 404 everywhere (views look rows up within
+`request.access.organisation`); a page of a role the user does not hold is 403.
+`tests/test_access_matrix.py` checks every named URL against this table.
+
+| role | may |
+|---|---|
+| anonymous | nothing but the login page and a questionnaire link with its token |
+| municipal coordinator | the coordinator home (roll-up of the organisations of the |
+|   | municipality); the organisations' own pages are 403 (read-only roll-ups only) |
+| head | everything of the organisation, social-risk data and the safeguarding |
+|   | access log included |
+| deputy head | everything of the organisation except the social-risk tier: |
+|   | sensitive mentee categories and requests of the social-risk form are hidden |
+| curator | everything of the organisation (all its programmes), social-risk data |
+| person in charge of a form | the home page only; manager pages are 403 (the pairs of |
+|   | `Membership.forms` are not yet offered: the pair pages carry the |
+|   | curator's actions, to be split first) |
+| social pedagogue | the home page; social-risk data wherever shown; safeguarding |
+| psychologist | measurements (grid, dynamics, import); social-risk data; safeguarding |
+| class teacher | proposes pupils of their class for the mentee base |
+|   | (`people:mentee-propose`); manager pages are 403 |
+| mentor | own pairs (journal, plan, feedback, questionnaires); another pair is 404; |
+|   | the social-risk data of the mentees of own open pairs |
+| mentee | own pair (journal, plan, feedback, questionnaires) |
+| superuser | the admin; staff of an organisation get no admin (it holds every |
+|   | organisation's rows and is not scoped) |
+
+The social-risk tier (sensitive `MenteeCategory`, requests whose form is the
+social-risk form, a preferred social-risk form) is shown only to those for whom
+`sees_social_risk_of` holds; lists use `hides_social_risk`, `visible_categories`
+and `visible_requests` so that any page built on them gets the rule for free.
 """
 
 from dataclasses import dataclass, field
@@ -9,7 +40,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from mentoring.models import Organisation
+from mentoring.models import MenteeCategory, MentoringForm, Organisation
 from people.models import Membership, Role
 
 STAFF_ROLES = {
@@ -174,3 +205,85 @@ def sees_social_risk_of(request, participant) -> bool:
         )
         .exists()
     )
+
+
+def hides_social_risk(request) -> bool:
+    """True when the user may not see the social-risk tier of the organisation as
+    a whole (lists, maps, exports): everyone but the curator, social pedagogue,
+    psychologist and head. A mentor sees it only for the mentees of own open
+    pairs, through `sees_social_risk_of`."""
+    return not request.access.sees_social_risk
+
+
+def visible_categories(request, *, participant=None):
+    """Mentee categories the user may see (of one participant: through
+    `sees_social_risk_of`; else organisation-wide). Use it as the queryset of a
+    `Prefetch("categories", ...)` or of a filter's choices."""
+    categories = MenteeCategory.objects.all()
+    hidden = (
+        not sees_social_risk_of(request, participant)
+        if participant is not None
+        else hides_social_risk(request)
+    )
+    return categories.filter(is_sensitive=False) if hidden else categories
+
+
+def visible_requests(request, queryset, *, participant=None):
+    """Mentee requests without those of the social-risk form, unless the user
+    may see them."""
+    hidden = (
+        not sees_social_risk_of(request, participant)
+        if participant is not None
+        else hides_social_risk(request)
+    )
+    if hidden:
+        return queryset.exclude(form__is_social_risk=True)
+    return queryset
+
+
+def redact_mentee(mentee, *, hidden: bool):
+    """Blank the preferred form of a row when it is the social-risk form and the
+    user may not see it (the row is not saved; the page shows «—»)."""
+    if hidden and mentee.preferred_form_id and mentee.preferred_form.is_social_risk:
+        mentee.preferred_form = None
+    return mentee
+
+
+def limit_mentee_filters(request, filters):
+    """Offer a user who may not see the social-risk tier neither sensitive
+    categories nor the social-risk form in the mentee filters; a crafted query
+    for them is then invalid and ignored, so no list reveals who is in them."""
+    if not hides_social_risk(request):
+        return filters
+    risky = {
+        str(pk)
+        for pk in MentoringForm.objects.filter(is_social_risk=True).values_list(
+            "pk", flat=True
+        )
+    }
+    fields = filters.fields
+    if "category" in fields:
+        fields["category"].queryset = fields["category"].queryset.filter(
+            is_sensitive=False
+        )
+    if "preferred_form" in fields:
+        fields["preferred_form"].queryset = fields["preferred_form"].queryset.exclude(
+            is_social_risk=True
+        )
+    if "request_form" in fields:
+        fields["request_form"].choices = [
+            choice
+            for choice in fields["request_form"].choices
+            if choice[0] not in risky
+        ]
+    return filters
+
+
+def require_class_teacher(request) -> Membership:
+    """The class teacher's role in the current organisation, with their class; 403
+    for anyone else (a class teacher without a class has nothing to propose from)."""
+    require_organisation(request)
+    membership = request.access.membership(Role.CLASS_TEACHER)
+    if membership is None or membership.study_group_id is None:
+        raise PermissionDenied
+    return membership

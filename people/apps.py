@@ -8,4 +8,5 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People and bases")
 
     def ready(self):
+        import people.consent_exports  # noqa: F401  (the consent register)
         from people import exports  # noqa: F401  (registers the exporters)

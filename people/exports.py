@@ -8,7 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.lib.export import Exporter, register
-from people.models import MenteeProfile, MentorProfile, Participant
+from people.access import limit_mentee_filters, visible_requests
+from people.models import MenteeProfile, MenteeRequest, MentorProfile, Participant
 
 
 def contacts(participant: Participant) -> str:
@@ -66,17 +67,26 @@ class MenteeBaseExporter(CuratorExporter):
         if self._queryset is not None:
             queryset = self._queryset
         else:
-            from people.filters import filter_mentees
+            from people.filters import MenteeFilterForm
 
-            queryset = filter_mentees(
-                MenteeProfile.objects.for_organisation(self.organisation), self.params
+            filters = limit_mentee_filters(
+                self.request,
+                MenteeFilterForm(self.params, organisation=self.organisation),
+            )
+            queryset = filters.apply(
+                MenteeProfile.objects.for_organisation(self.organisation)
             )
         return (
             queryset.select_related(
                 "participant__study_group", "participant__organisation"
             )
             .prefetch_related(
-                "requests__area",
+                Prefetch(
+                    "requests",
+                    queryset=visible_requests(
+                        self.request, MenteeRequest.objects.select_related("area")
+                    ),
+                ),
                 Prefetch(
                     "pair_memberships",
                     queryset=self.memberships(),

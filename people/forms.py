@@ -351,3 +351,29 @@ class MentorBulkForm(BulkForm):
         self.fields["mentors"].queryset = MentorProfile.objects.for_organisation(
             self.organisation
         )
+
+
+class MenteeProposeForm(forms.Form):
+    """A class teacher's proposal: a pupil of their class and the request."""
+
+    pupil = forms.ModelChoiceField(
+        label=_("pupil"), queryset=Participant.objects.none()
+    )
+    area = forms.ModelChoiceField(
+        label=_("area"), queryset=RequestArea.objects.filter(is_active=True)
+    )
+    text = forms.CharField(
+        label=_("request"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the pupil needs help with, in a sentence or two."),
+    )
+
+    def __init__(self, data=None, *, study_group):
+        super().__init__(data)
+        self.fields["pupil"].queryset = Participant.objects.filter(
+            study_group=study_group,
+            kind=Participant.Kind.PUPIL,
+            left_on__isnull=True,
+            mentee_profile__isnull=True,
+        ).order_by("search_text")

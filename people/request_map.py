@@ -85,12 +85,27 @@ def build_request_map(
     *,
     by: str = BY_AREA,
     programme: Programme | None = None,
+    hide_social_risk: bool = False,
 ) -> RequestMap:
+    """`hide_social_risk` (for whom `people.access.hides_social_risk` holds):
+    requests of the social-risk form are not counted at all and sensitive
+    categories get no row (their requests count in the mentee's other rows)."""
     if by not in (BY_AREA, BY_CATEGORY):
         raise ValueError(f"Unknown grouping {by!r}")
     requests = MenteeRequest.objects.filter(
         mentee__participant__organisation=organisation,
         status__in=[MenteeRequest.Status.OPEN, MenteeRequest.Status.COVERED],
+    )
+    if hide_social_risk:
+        requests = requests.exclude(form__is_social_risk=True)
+    sensitive = (
+        set(
+            MenteeCategory.objects.filter(is_sensitive=True).values_list(
+                "pk", flat=True
+            )
+        )
+        if hide_social_risk and by == BY_CATEGORY
+        else set()
     )
     if programme is not None:
         requests = requests.filter(mentee__programme=programme)
@@ -113,6 +128,7 @@ def build_request_map(
     columns = [
         Column(str(form.pk), form.name)
         for form in map_forms(organisation, programme, {r["form"] for r in by_column})
+        if not (hide_social_risk and form.is_social_risk)
     ]
     columns.append(Column(NONE, _("Form not specified")))
 
@@ -140,6 +156,8 @@ def build_request_map(
     rows: dict[str, dict] = {}
     for record in by_cell:
         pk = record[row_field]
+        if pk in sensitive:
+            continue
         row_key = NONE if pk is None else str(pk)
         row = rows.setdefault(
             row_key,

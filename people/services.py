@@ -515,3 +515,20 @@ def mentor_training_add(
     errors.raise_if_any()
     training.save()
     return training
+
+
+@transaction.atomic
+def mentee_propose(
+    *, participant: Participant, proposed_by: str, area, text: str
+) -> MenteeProfile:
+    """A class teacher proposes a pupil of their class for the mentee base: the
+    pupil's row (waiting for a mentor) with the request; the curator completes it."""
+    if MenteeProfile.objects.filter(participant=participant).exists():
+        raise ValidationError({"pupil": _("This pupil is already in the mentee base.")})
+    return save_mentee(
+        organisation=participant.organisation,
+        mentee=MenteeProfile(participant=participant),
+        participant={},
+        profile={"proposed_by": proposed_by},
+        requests=[{"area": area, "text": text}],
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("mentees/", views.mentee_list, name="mentee-list"),
     path("mentees/new/", views.mentee_create, name="mentee-create"),
     path("mentees/bulk/", views.mentee_bulk, name="mentee-bulk"),
+    path("mentees/propose/", views.mentee_propose, name="mentee-propose"),
     path("mentees/<int:pk>/", views.mentee_detail, name="mentee-detail"),
     path("mentees/<int:pk>/edit/", views.mentee_update, name="mentee-update"),
     path("mentors/", views.mentor_list, name="mentor-list"),

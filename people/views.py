@@ -31,12 +31,22 @@ from django.views.decorators.http import require_POST
 from mentoring.lib.listing import paginate, querystring_without, sort_queryset
 from mentoring.lib.redirects import safe_next
 from people import services
-from people.access import require_curator
+from people.access import (
+    hides_social_risk,
+    limit_mentee_filters,
+    redact_mentee,
+    require_class_teacher,
+    require_curator,
+    sees_social_risk_of,
+    visible_categories,
+    visible_requests,
+)
 from people.filters import OPEN_PAIR_STATUSES, MenteeFilterForm, MentorFilterForm
 from people.forms import (
     MenteeBulkForm,
     MenteePersonForm,
     MenteeProfileForm,
+    MenteeProposeForm,
     MentorBulkForm,
     MentorPersonForm,
     MentorProfileForm,
@@ -130,7 +140,7 @@ MENTEE_SORTS = {
 }
 
 
-def mentee_rows(queryset):
+def mentee_rows(request, queryset):
     valid_consent = (
         Consent.objects.valid()
         .filter(scope=Consent.Scope.PROCESSING)
@@ -143,11 +153,12 @@ def mentee_rows(queryset):
         )
         .select_related("participant__study_group", "preferred_form", "programme")
         .prefetch_related(
-            "categories",
+            Prefetch("categories", queryset=visible_categories(request)),
             Prefetch(
                 "requests",
-                queryset=MenteeRequest.objects.filter(
-                    status=MenteeRequest.Status.OPEN
+                queryset=visible_requests(
+                    request,
+                    MenteeRequest.objects.filter(status=MenteeRequest.Status.OPEN),
                 ).select_related("area"),
                 to_attr="open_requests",
             ),
@@ -164,9 +175,11 @@ def mentee_rows(queryset):
 
 def mentee_list(request: HttpRequest) -> HttpResponse:
     organisation = require_curator(request)
-    filters = MenteeFilterForm(request.GET, organisation=organisation)
+    filters = limit_mentee_filters(
+        request, MenteeFilterForm(request.GET, organisation=organisation)
+    )
     base = MenteeProfile.objects.for_organisation(organisation)
-    queryset = mentee_rows(filters.apply(base))
+    queryset = mentee_rows(request, filters.apply(base))
     queryset, sort = sort_queryset(queryset, request, MENTEE_SORTS, default="name")
     if sort.lstrip("-") == "age":
         birth = F("participant__birth_date")
@@ -177,6 +190,9 @@ def mentee_list(request: HttpRequest) -> HttpResponse:
         )
         queryset = queryset.order_by(by_age, "participant__search_text", "pk")
     page = paginate(request, queryset)
+    hidden = hides_social_risk(request)
+    for row in page.object_list:
+        redact_mentee(row, hidden=hidden)
     return render(
         request,
         "people/mentee_list.html",
@@ -257,6 +273,8 @@ def mentee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = require_curator(request)
     mentee = get_mentee(organisation, pk)
     participant = mentee.participant
+    hidden = not sees_social_risk_of(request, participant)
+    redact_mentee(mentee, hidden=hidden)
     return render(
         request,
         "people/mentee_detail.html",
@@ -264,8 +282,12 @@ def mentee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "mentee": mentee,
             "person": participant,
-            "categories": mentee.categories.all(),
-            "requests": mentee.requests.select_related("area", "form"),
+            "categories": visible_categories(request, participant=participant).filter(
+                mentees=mentee
+            ),
+            "requests": visible_requests(
+                request, mentee.requests.all(), participant=participant
+            ).select_related("area", "form"),
             "consents": participant.consents.all(),
             "has_consent": participant.consents.valid()
             .filter(scope=Consent.Scope.PROCESSING)
@@ -344,6 +366,37 @@ def mentee_create(request: HttpRequest) -> HttpResponse:
 def mentee_update(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = require_curator(request)
     return mentee_edit(request, organisation, get_mentee(organisation, pk))
+
+
+def mentee_propose(request: HttpRequest) -> HttpResponse:
+    """A class teacher proposes a pupil of their class for the mentee base («кто
+    предложил» is filled in); the curator sees the row and completes it."""
+    membership = require_class_teacher(request)
+    form = MenteeProposeForm(request.POST or None, study_group=membership.study_group)
+    if form.is_valid():
+        teacher = request.user.get_full_name() or request.user.get_username()
+        try:
+            mentee = services.mentee_propose(
+                participant=form.cleaned_data["pupil"],
+                proposed_by=_("class teacher %(name)s") % {"name": teacher},
+                area=form.cleaned_data["area"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            for message in attach_errors(error, form):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is proposed for the mentee base.")
+                % {"name": mentee.participant.full_name},
+            )
+            return redirect("people:mentee-propose")
+    return render(
+        request,
+        "people/mentee_propose.html",
+        {"form": form, "study_group": membership.study_group},
+    )
 
 
 # --- Mentor base ----------------------------------------------------------------

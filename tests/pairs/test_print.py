@@ -116,7 +116,8 @@ def test_refused(client, programme, outsider, pair, plan, identifier):
     f.MembershipFactory(
         user=user, organisation=programme.organisation, role=Role.MENTOR
     )
+    # A pair that is not yours does not exist for you: 404, as on its pages.
     for person in (user, outsider):
         client.force_login(person)
-        assert client.get(url(identifier, "pdf", pair)).status_code == 403
-        assert client.get(url(identifier, "xlsx", pair)).status_code == 403
+        assert client.get(url(identifier, "pdf", pair)).status_code == 404
+        assert client.get(url(identifier, "xlsx", pair)).status_code == 404

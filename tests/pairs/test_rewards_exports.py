@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from mentoring.templatetags.documents import doc_date
 from pairs.models import Pair, Reward
 from pairs.reward_services import reward_grant
-from people.models import Participant, Role
+from people.models import Consent, Participant, Role
 from tests import factories as f
 from tests.pairs.test_print import pdf_text
 
@@ -19,6 +19,12 @@ BASIS = "за успешное завершение программы наст�
 
 
 def grant(organisation, person, kind=Reward.Kind.GRATITUDE, **kwargs):
+    # the rewards register is public («доска почёта»): people in it have consented
+    Consent.objects.get_or_create(
+        participant=person,
+        scope=Consent.Scope.PUBLICATION,
+        defaults={"given_by": str(person), "given_on": TODAY - timedelta(days=30)},
+    )
     arguments = {"awarded_on": TODAY, "basis": BASIS, "by": None, **kwargs}
     return reward_grant(
         organisation=organisation, person=person, kind=kind, **arguments
@@ -166,16 +172,18 @@ def test_documents_are_refused_to_others(
     f.MembershipFactory(
         user=other_head, organisation=other_organisation, role=Role.HEAD
     )
-    for user in (mentor, other_head):
-        client.force_login(user)
-        assert client.get(url(identifier, reward)).status_code == 403
+    client.force_login(mentor)
+    assert client.get(url(identifier, reward)).status_code == 403
+    # Another organisation's reward does not exist for its head.
+    client.force_login(other_head)
+    assert client.get(url(identifier, reward)).status_code == 404
 
 
 def test_documents_need_a_reward(client, curator, reward):
     client.force_login(curator)
     base = reverse("export", kwargs={"identifier": "reward-letter", "fmt": "pdf"})
-    assert client.get(base).status_code == 403
-    assert client.get(base + "?reward=abc").status_code == 403
+    assert client.get(base).status_code == 404
+    assert client.get(base + "?reward=abc").status_code == 404
     assert client.get(url("reward-letter", reward, fmt="xlsx")).status_code == 404
 
 
