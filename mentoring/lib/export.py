@@ -11,9 +11,10 @@ leaves a half-written download. Cells that a spreadsheet would read as a formula
 from __future__ import annotations
 
 import io
+import mimetypes
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -190,7 +191,38 @@ def render_pdf(template_name: str, context: dict, request=None) -> bytes:
 
     html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else None
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return HTML(
+        string=html, base_url=base_url, url_fetcher=_static_url_fetcher()
+    ).write_pdf()
+
+
+def _static_url_fetcher():
+    """A WeasyPrint URL fetcher that reads /static/… (print.css) from the static
+    files on disk instead of asking the site over HTTP, which would need the server
+    to call itself (and does not exist in tests or management commands)."""
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticURLFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = urlsplit(url).path
+            if path.startswith(settings.STATIC_URL):
+                name = unquote(path.removeprefix(settings.STATIC_URL))
+                found = finders.find(name)
+                if not found and staticfiles_storage.exists(name):
+                    found = staticfiles_storage.path(name)
+                if found:
+                    with open(found, "rb") as file:
+                        body = file.read()
+                    content_type = mimetypes.guess_type(name)[0]
+                    return URLFetcherResponse(
+                        url, body, {"Content-Type": content_type or "text/plain"}
+                    )
+            return super().fetch(url, headers)
+
+    return StaticURLFetcher()
 
 
 def admin_action(identifier: str, fmt: str = XLSX, description=None):

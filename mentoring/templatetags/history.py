@@ -10,7 +10,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("mentoring/_history_link.html", takes_context=True)
-def history_link(context, obj):
+def history_link(context, obj, label=""):
     request = context.get("request")
     access = getattr(request, "access", None)
     url = ""
@@ -21,4 +21,4 @@ def history_link(context, obj):
         and has_history(obj)
     ):
         url = reverse("history:detail", args=[model_label(obj), obj.pk])
-    return {"url": url}
+    return {"url": url, "label": label}
