@@ -112,13 +112,16 @@ def superuser(db):
     return f.UserFactory(username="root", is_superuser=True, is_staff=True)
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Every test outside the browser tests may use the database. Personas asked
-    for by name (request.getfixturevalue) hide that need from pytest-django, which
-    would then run such tests after the browser tests' flush, without catalogues."""
+    """Every test outside the browser tests may use the database, and runs before
+    them: the browser tests flush the database (catalogues included) when they end.
+    Personas asked for by name (request.getfixturevalue) hide the need for the
+    database from pytest-django, whose own ordering would then put such tests after
+    the browser tests — so the order is set here, last, and stably."""
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             continue
         if item.get_closest_marker("django_db") is None:
             item.add_marker(pytest.mark.django_db)
+    items.sort(key=lambda item: "tests/e2e/" in str(item.fspath))
