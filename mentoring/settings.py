@@ -267,3 +267,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# Participants who left this many years ago are anonymised by `anonymise_leavers`.
+RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "5"))
+# The access log of the confidential tier records X-Forwarded-For only behind a
+# trusted reverse proxy that sets it (a client could forge it otherwise).
+SAFEGUARDING_TRUST_X_FORWARDED_FOR = env_bool(
+    "SAFEGUARDING_TRUST_X_FORWARDED_FOR", False
+)
