@@ -65,6 +65,7 @@ from people.models import (
     StudyGroup,
     User,
 )
+from safeguarding.demo import seed_safeguarding
 
 SEED = 2026
 DEMO_PASSWORD = "demo12345"
@@ -1525,6 +1526,7 @@ class Command(BaseCommand):
             seed_plans(date.today())
             seed_roadmaps(date.today())
             seed_monitoring(date.today(), texts.MUNICIPALITY)
+            seed_safeguarding(date.today(), texts.MUNICIPALITY)
         self.print_logins()
 
     def load_catalogues(self):
