@@ -40,7 +40,7 @@ from pairs.services import (
     pair_terminate,
     pairs_approve,
 )
-from people.access import require_curator
+from people.access import require_curator, require_pairs_reader
 
 SORT_COLUMNS = {
     "mentor": "mentor__participant__search_text",
@@ -84,9 +84,11 @@ def apply_refusal(form, error: ValidationError) -> bool:
 
 
 def pair_list(request: HttpRequest) -> HttpResponse:
-    organisation = require_curator(request)
+    organisation, led_forms = require_pairs_reader(request)
     filters = PairFilterForm(request.GET, organisation=organisation)
     pairs = Pair.objects.for_organisation(organisation)
+    if led_forms is not None:  # a form lead: the pairs of their forms, read only
+        pairs = pairs.filter(form__in=led_forms)
     counts = filters.filter(pairs, skip_status=True).aggregate(
         total=Count("pk"),
         **{
@@ -228,10 +230,12 @@ def pair_create_view(request: HttpRequest) -> HttpResponse:
 
 
 def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = require_curator(request)
+    organisation, led_forms = require_pairs_reader(request)
+    readable = Pair.objects.for_organisation(organisation)
+    if led_forms is not None:
+        readable = readable.filter(form__in=led_forms)
     pair = get_object_or_404(
-        Pair.objects.for_organisation(organisation)
-        .select_related(
+        readable.select_related(
             "programme",
             "form",
             "role_variant",
@@ -239,8 +243,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "subprogramme",
             "mentor__participant__organisation",
             "co_mentor__participant__organisation",
-        )
-        .prefetch_related(
+        ).prefetch_related(
             memberships_prefetch(),
             Prefetch(
                 "meetings",

@@ -15,9 +15,9 @@ Objects of another organisation are 404 everywhere (views look rows up within
 | deputy head | everything of the organisation except the social-risk tier: |
 |   | sensitive mentee categories and requests of the social-risk form are hidden |
 | curator | everything of the organisation (all its programmes), social-risk data |
-| person in charge of a form | the home page only; manager pages are 403 (the pairs of |
-|   | `Membership.forms` are not yet offered: the pair pages carry the |
-|   | curator's actions, to be split first) |
+| person in charge of a form | reads the pairs list and pair cards of the forms |
+|   | they lead (`Membership.forms`, `require_pairs_reader`), without the |
+|   | curator's actions; other manager pages are 403 |
 | social pedagogue | the home page; social-risk data wherever shown; safeguarding |
 | psychologist | measurements (grid, dynamics, import); social-risk data; safeguarding |
 | class teacher | proposes pupils of their class for the mentee base |
@@ -287,3 +287,25 @@ def require_class_teacher(request) -> Membership:
     if membership is None or membership.study_group_id is None:
         raise PermissionDenied
     return membership
+
+
+def led_form_ids(request) -> set[int]:
+    """The forms of mentoring the user is in charge of in the current organisation
+    (a form lead's Membership.forms)."""
+    membership = request.access.membership(Role.FORM_LEAD)
+    if membership is None:
+        return set()
+    return set(membership.forms.values_list("pk", flat=True))
+
+
+def require_pairs_reader(request):
+    """(organisation, form ids or None) for the pairs pages: the managers read every
+    pair (None: no limit); a form lead reads the pairs of the forms they lead;
+    anybody else gets 403."""
+    organisation = require_organisation(request)
+    if request.access.is_manager:
+        return organisation, None
+    forms = led_form_ids(request)
+    if not forms:
+        raise PermissionDenied
+    return organisation, forms

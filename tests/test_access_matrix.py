@@ -164,11 +164,12 @@ RULES: dict[str, Case] = {
     "imports:confirm": Case(post_only(), lambda w: {"kind": "mentees"}),
     "imports:template": Case(manager_list(), lambda w: {"kind": "mentors"}),
     # --- pairs -------------------------------------------------------------------
-    "pairs:list": Case(manager_list()),
+    # a form lead reads the pairs of the forms they lead (the world's pair's form)
+    "pairs:list": Case(manager_list(form_lead=200)),
     "pairs:create": Case(manager_list()),
     "pairs:approve": Case(post_only()),
     # The pair card is the managers' page; its members work in the journal.
-    "pairs:detail": Case(managers(), pk("pair")),
+    "pairs:detail": Case(managers(form_lead=200), pk("pair")),
     "pairs:close": Case(managers(), pk("pair")),
     "pairs:terminate": Case(managers(), pk("pair")),
     "pairs:replace-mentor": Case(managers(), pk("pair")),

@@ -661,3 +661,30 @@ def test_replace_mentor_capacity_confirm_flow(client, curator, programme, organi
     assert response.status_code == 302
     pair.refresh_from_db()
     assert pair.mentor == small
+
+
+def test_a_form_lead_reads_the_pairs_of_their_forms_only(client, organisation, pair):
+    """Read only: no approval, closing or pause controls; pairs of other forms are
+    not listed and 404."""
+    from mentoring.models import MentoringForm
+    from people.models import Role
+    from tests.conftest import member
+
+    lead = member(organisation, Role.FORM_LEAD, "formlead")
+    lead.memberships.get().forms.set(MentoringForm.objects.filter(pk=pair.form_id))
+    other_form = MentoringForm.objects.exclude(pk=pair.form_id).first()
+    other = f.PairFactory(programme=pair.programme, form=other_form)
+    client.force_login(lead)
+
+    listing = client.get(reverse("pairs:list")).content.decode()
+    assert reverse("pairs:detail", args=[pair.pk]) in listing
+    assert reverse("pairs:detail", args=[other.pk]) not in listing
+    assert reverse("pairs:create") not in listing
+
+    page = client.get(reverse("pairs:detail", args=[pair.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    for action in ("pairs:close", "pairs:terminate", "pairs:replace-mentor"):
+        assert reverse(action, args=[pair.pk]) not in body
+    assert client.get(reverse("pairs:detail", args=[other.pk])).status_code == 404
+    assert client.post(reverse("pairs:close", args=[pair.pk])).status_code == 403
