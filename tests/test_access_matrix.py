@@ -257,7 +257,7 @@ RULES: dict[str, Case] = {
     "questionnaires:campaign-delete": Case(managers(), pk("campaign")),
     "questionnaires:mine": Case(everybody()),
     # The invitation of the pair's mentee: only they answer it in the app.
-    "questionnaires:answer": Case(rule(404, mentee=200), pk("invitation")),
+    "questionnaires:answer": Case(rule(404, mentee=200), pk("campaign")),
     # The personal link works without a login, for anybody holding the token.
     "questionnaires:answer-link": Case(
         everybody(anonymous=200), lambda w: {"token": w.invitation.token}
