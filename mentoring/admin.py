@@ -1,57 +1,69 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mentoring import (
     exports,  # noqa: F401  (the admin actions' exporters)
     models,
 )
+from mentoring.lib.admin_scope import (
+    OrganisationScopedAdmin,
+    ScopedInline,
+    is_superuser,
+    may_use_admin,
+)
 from mentoring.lib.export import admin_action
 
-
-def superuser_only(request) -> bool:
-    """The admin is for superusers only. It is not scoped to an organisation: its
-    changelists hold every organisation's rows (minors' data among them), so a
-    staff flag given to a head or curator must open nothing here; they work in the
-    site's own pages, which are scoped by `people.access`."""
-    return request.user.is_active and request.user.is_superuser
-
-
-admin.site.has_permission = superuser_only
+# The admin: superusers see everything; active staff who head, deputise or curate
+# an organisation see its rows only (`mentoring.lib.admin_scope`).
+admin.site.has_permission = may_use_admin
 
 
 @admin.register(models.Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    staff_view_only = True
     list_display = ["name", "region"]
     search_fields = ["name", "region"]
 
 
 @admin.register(models.Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "pk"
     list_display = ["short_name", "kind", "municipality", "head_name"]
     list_filter = ["kind", "municipality"]
     search_fields = ["short_name", "name"]
     list_select_related = ["municipality"]
 
+    def has_add_permission(self, request):
+        return is_superuser(request) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_superuser(request) and super().has_delete_permission(request, obj)
+
 
 @admin.register(models.SchoolYear)
-class SchoolYearAdmin(admin.ModelAdmin):
+class SchoolYearAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    staff_view_only = True
     list_display = ["title", "starts_on", "ends_on"]
 
 
-class CatalogueAdmin(admin.ModelAdmin):
+class CatalogueAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    """A catalogue: read-only for staff, edited by superusers."""
+
+    staff_view_only = True
     list_display = ["name", "code", "order", "is_active"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
 
 
-class RoleVariantInline(admin.TabularInline):
+class RoleVariantInline(ScopedInline, admin.TabularInline):
     model = models.RoleVariant
     extra = 0
     fields = ["name", "code", "order", "is_active"]
 
 
-class SubprogrammeInline(admin.StackedInline):
+class SubprogrammeInline(ScopedInline, admin.StackedInline):
     model = models.Subprogramme
     extra = 0
     fields = ["name", "code", "audience", "goal", "order"]
@@ -98,6 +110,8 @@ class ProgrammeStageAdmin(CatalogueAdmin):
 class MenteeCategoryAdmin(CatalogueAdmin):
     list_display = ["name", "audience", "is_sensitive", "order", "is_active"]
     list_filter = ["audience", "is_sensitive", "is_active"]
+    # Sensitive categories are the social-risk tier.
+    social_risk_rows = Q(is_sensitive=True)
 
 
 @admin.register(models.MentorCategory)
@@ -112,7 +126,8 @@ class RequestAreaAdmin(CatalogueAdmin):
 
 
 @admin.register(models.Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "organisation"
     list_display = [
         "title",
         "organisation",
@@ -145,7 +160,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     ]
 
 
-class RoadmapTemplateItemInline(admin.TabularInline):
+class RoadmapTemplateItemInline(ScopedInline, admin.TabularInline):
     model = models.RoadmapTemplateItem
     extra = 0
     fields = [
@@ -161,7 +176,8 @@ class RoadmapTemplateItemInline(admin.TabularInline):
 
 
 @admin.register(models.RoadmapTemplate)
-class RoadmapTemplateAdmin(admin.ModelAdmin):
+class RoadmapTemplateAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    staff_view_only = True
     list_display = ["name", "code", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
@@ -169,7 +185,8 @@ class RoadmapTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.RoadmapItem)
-class RoadmapItemAdmin(admin.ModelAdmin):
+class RoadmapItemAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "programme__organisation"
     list_display = ["number", "activity", "programme", "stage", "due_to", "status"]
     list_filter = ["status", "stage", "programme__organisation"]
     search_fields = ["activity", "number"]

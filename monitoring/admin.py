@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from mentoring.admin import CatalogueAdmin
+from mentoring.lib.admin_scope import OrganisationScopedAdmin, ScopedInline
 from monitoring import models
 
 
@@ -12,7 +13,8 @@ class ParameterAdmin(CatalogueAdmin):
 
 
 @admin.register(models.Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "participant__organisation"
     list_display = [
         "participant",
         "parameter",
@@ -27,14 +29,18 @@ class MeasurementAdmin(admin.ModelAdmin):
     autocomplete_fields = ["participant", "pair"]
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(ScopedInline, admin.TabularInline):
     model = models.Question
     extra = 0
     fields = ["order", "section", "text", "kind", "is_required", "scale_max", "topic"]
 
 
 @admin.register(models.Questionnaire)
-class QuestionnaireAdmin(admin.ModelAdmin):
+class QuestionnaireAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    # The organisation's own questionnaires; those shipped without an
+    # organisation are read-only for staff.
+    organisation_path = "organisation"
+    shared_when_null = True
     list_display = [
         "title",
         "version",
@@ -50,7 +56,8 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "programme__organisation"
     list_display = ["title", "programme", "questionnaire", "opens_on", "closes_on"]
     list_filter = ["school_year"]
     search_fields = ["title"]
@@ -59,43 +66,47 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "campaign__programme__organisation"
     list_display = ["campaign", "participant", "user", "answered_on"]
     list_filter = ["campaign"]
     exclude = ["token"]
     raw_id_fields = ["participant", "user", "pair"]
 
 
-class SwotPointInline(admin.TabularInline):
+class SwotPointInline(ScopedInline, admin.TabularInline):
     model = models.SwotPoint
     extra = 0
     fields = ["quadrant", "order", "text", "evidence_label", "evidence_url", "kind"]
 
 
 @admin.register(models.Swot)
-class SwotAdmin(admin.ModelAdmin):
+class SwotAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "programme__organisation"
     list_display = ["programme", "school_year", "updated_at"]
     inlines = [SwotPointInline]
 
 
-class IndicatorTemplateItemInline(admin.TabularInline):
+class IndicatorTemplateItemInline(ScopedInline, admin.TabularInline):
     model = models.IndicatorTemplateItem
     extra = 0
 
 
 @admin.register(models.IndicatorTemplate)
-class IndicatorTemplateAdmin(admin.ModelAdmin):
+class IndicatorTemplateAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    staff_view_only = True  # a template: read-only for staff
     list_display = ["name", "code", "source"]
     inlines = [IndicatorTemplateItemInline]
 
 
-class IndicatorValueInline(admin.TabularInline):
+class IndicatorValueInline(ScopedInline, admin.TabularInline):
     model = models.IndicatorValue
     extra = 0
 
 
 @admin.register(models.Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "programme__organisation"
     list_display = ["number", "name", "unit", "computed", "programme"]
     list_filter = ["unit", "computed"]
     search_fields = ["name"]

@@ -1,18 +1,19 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.lib.admin_scope import OrganisationScopedAdmin, ScopedInline
 from mentoring.lib.export import PDF, XLSX, admin_action
 from pairs import document_exports, exports, models  # noqa: F401 (exporters)
 from people.admin import NormalisedSearchMixin
 
 
-class PairMenteeInline(admin.TabularInline):
+class PairMenteeInline(ScopedInline, admin.TabularInline):
     model = models.PairMentee
     extra = 0
     autocomplete_fields = ["mentee"]
 
 
-class PairEventInline(admin.TabularInline):
+class PairEventInline(ScopedInline, admin.TabularInline):
     """The history is written by the services: shown here, never edited."""
 
     model = models.PairEvent
@@ -29,7 +30,8 @@ class PairEventInline(admin.TabularInline):
 
 
 @admin.register(models.Pair)
-class PairAdmin(NormalisedSearchMixin, admin.ModelAdmin):
+class PairAdmin(OrganisationScopedAdmin, NormalisedSearchMixin, admin.ModelAdmin):
+    organisation_path = "programme__organisation"
     search_paths = (
         "mentor__participant__search_text",
         "memberships__mentee__participant__search_text",
@@ -61,13 +63,13 @@ class PairAdmin(NormalisedSearchMixin, admin.ModelAdmin):
     ]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ScopedInline, admin.TabularInline):
     model = models.MeetingAttendance
     extra = 0
     autocomplete_fields = ["mentee"]
 
 
-class MeetingCommentInline(admin.TabularInline):
+class MeetingCommentInline(ScopedInline, admin.TabularInline):
     model = models.MeetingComment
     extra = 0
     fields = ["author", "text", "created_at"]
@@ -75,7 +77,8 @@ class MeetingCommentInline(admin.TabularInline):
 
 
 @admin.register(models.Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "programme__organisation"
     list_display = ["held_on", "topic", "meeting_type", "pair", "format", "author"]
     list_filter = ["meeting_type", "format", "programme__organisation", "programme"]
     search_fields = ["topic", "summary"]
@@ -91,7 +94,8 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.PairMentee)
-class PairMenteeAdmin(admin.ModelAdmin):
+class PairMenteeAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "pair__programme__organisation"
     list_display = ["mentee", "pair", "joined_on", "left_on"]
     list_select_related = [
         "mentee__participant",
@@ -102,41 +106,45 @@ class PairMenteeAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.MeetingAttendance)
-class MeetingAttendanceAdmin(admin.ModelAdmin):
+class MeetingAttendanceAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "meeting__programme__organisation"
     list_display = ["meeting", "mentee", "present"]
     list_select_related = ["meeting", "mentee__participant"]
     autocomplete_fields = ["mentee"]
 
 
 @admin.register(models.Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "pair__programme__organisation"
     list_display = ["pair", "meeting", "kind", "role", "rating", "author", "created_at"]
     list_filter = ["kind", "role", "rating", "pair__form"]
     list_select_related = ["pair__mentor__participant", "meeting", "author"]
     raw_id_fields = ["pair", "meeting", "author"]
 
 
-class PlanItemInline(admin.TabularInline):
+class PlanItemInline(ScopedInline, admin.TabularInline):
     model = models.PlanItem
     extra = 0
     fields = ["order", "activity", "deadline", "reporting_form", "status", "done_on"]
 
 
 @admin.register(models.Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "pair__programme__organisation"
     list_display = ["pair", "starts_on", "ends_on", "template"]
     list_select_related = ["pair__mentor__participant", "template"]
     raw_id_fields = ["pair"]
     inlines = [PlanItemInline]
 
 
-class PlanTemplateItemInline(admin.TabularInline):
+class PlanTemplateItemInline(ScopedInline, admin.TabularInline):
     model = models.PlanTemplateItem
     extra = 0
 
 
 @admin.register(models.PlanTemplate)
-class PlanTemplateAdmin(admin.ModelAdmin):
+class PlanTemplateAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    staff_view_only = True  # a template: read-only for staff
     list_display = ["name", "form", "role_variant", "duration_months", "is_active"]
     list_filter = ["form", "is_active"]
     search_fields = ["name", "code"]
@@ -144,14 +152,16 @@ class PlanTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    # A log of the reminders sent to users of any organisation: superusers only.
     list_display = ["user", "sent_on", "items"]
     list_filter = ["sent_on"]
     date_hierarchy = "sent_on"
 
 
 @admin.register(models.Reward)
-class RewardAdmin(NormalisedSearchMixin, admin.ModelAdmin):
+class RewardAdmin(OrganisationScopedAdmin, NormalisedSearchMixin, admin.ModelAdmin):
+    organisation_path = "organisation"
     search_paths = ("person__search_text",)
     search_fields = ["person__search_text"]
     list_display = ["awarded_on", "person", "kind", "number", "organisation"]

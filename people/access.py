@@ -25,8 +25,10 @@ Objects of another organisation are 404 everywhere (views look rows up within
 | mentor | own pairs (journal, plan, feedback, questionnaires); another pair is 404; |
 |   | the social-risk data of the mentees of own open pairs |
 | mentee | own pair (journal, plan, feedback, questionnaires) |
-| superuser | the admin; staff of an organisation get no admin (it holds every |
-|   | organisation's rows and is not scoped) |
+| superuser | the whole admin |
+| staff head, deputy, curator | the admin for their organisations' rows only |
+|   | (`mentoring.lib.admin_scope`): catalogues and templates read-only, |
+|   | safeguarding and django-axes hidden, the social-risk tier as on the site |
 
 The social-risk tier (sensitive `MenteeCategory`, requests whose form is the
 social-risk form, a preferred social-risk form) is shown only to those for whom

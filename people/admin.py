@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
+from mentoring.lib.admin_scope import OrganisationScopedAdmin, ScopedInline
 from mentoring.lib.export import admin_action
 from mentoring.lib.search import search
 from people import exports, models  # noqa: F401  (exports: the admin actions' exporters)
@@ -20,7 +22,7 @@ class NormalisedSearchMixin:
         return search(queryset, search_term, *self.search_paths), False
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ScopedInline, admin.TabularInline):
     model = models.Membership
     extra = 0
     fields = ["role", "organisation", "municipality", "study_group", "forms"]
@@ -28,7 +30,11 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(models.User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(OrganisationScopedAdmin, DjangoUserAdmin):
+    # Staff read the accounts of their organisations; roles and passwords decide
+    # access, so they are given by a superuser (or on the site's own pages).
+    organisation_path = "memberships__organisation"
+    staff_view_only = True
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (
@@ -55,7 +61,9 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(models.Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "organisation"
+    staff_view_only = True  # a role is access: granted by a superuser
     list_display = ["user", "role", "organisation", "municipality", "study_group"]
     list_filter = ["role", "organisation", "municipality"]
     search_fields = ["user__username", "user__last_name", "user__first_name"]
@@ -65,21 +73,25 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.StudyGroup)
-class StudyGroupAdmin(admin.ModelAdmin):
+class StudyGroupAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "organisation"
     list_display = ["name", "grade", "organisation"]
     list_filter = ["organisation", "grade"]
     search_fields = ["name"]
     list_select_related = ["organisation"]
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(ScopedInline, admin.TabularInline):
     model = models.Consent
     extra = 0
     fields = ["scope", "given_by", "relation", "given_on", "valid_until", "revoked_on"]
 
 
 @admin.register(models.Participant)
-class ParticipantAdmin(NormalisedSearchMixin, admin.ModelAdmin):
+class ParticipantAdmin(
+    OrganisationScopedAdmin, NormalisedSearchMixin, admin.ModelAdmin
+):
+    organisation_path = "organisation"
     list_display = [
         "full_name",
         "kind",
@@ -132,20 +144,23 @@ class ParticipantAdmin(NormalisedSearchMixin, admin.ModelAdmin):
         return obj.full_name
 
 
-class MentorStatusChangeInline(admin.TabularInline):
+class MentorStatusChangeInline(ScopedInline, admin.TabularInline):
     model = models.MentorStatusChange
     extra = 0
     fields = ["status_from", "status_to", "changed_by", "changed_at", "comment"]
     readonly_fields = ["changed_at"]
 
 
-class MentorTrainingInline(admin.TabularInline):
+class MentorTrainingInline(ScopedInline, admin.TabularInline):
     model = models.MentorTraining
     extra = 0
 
 
 @admin.register(models.MentorProfile)
-class MentorProfileAdmin(NormalisedSearchMixin, ImportExportModelAdmin):
+class MentorProfileAdmin(
+    OrganisationScopedAdmin, NormalisedSearchMixin, ImportExportModelAdmin
+):
+    organisation_path = "participant__organisation"
     resource_classes = [MentorResource]
     search_paths = ("participant__search_text",)
     list_display = [
@@ -187,14 +202,20 @@ class MentorProfileAdmin(NormalisedSearchMixin, ImportExportModelAdmin):
         return obj.category.get_contour_display()
 
 
-class MenteeRequestInline(admin.TabularInline):
+class MenteeRequestInline(ScopedInline, admin.TabularInline):
     model = models.MenteeRequest
+    social_risk_rows = Q(form__is_social_risk=True)
     extra = 0
     fields = ["area", "text", "form", "status", "created_on"]
 
 
 @admin.register(models.MenteeProfile)
-class MenteeProfileAdmin(NormalisedSearchMixin, ImportExportModelAdmin):
+class MenteeProfileAdmin(
+    OrganisationScopedAdmin, NormalisedSearchMixin, ImportExportModelAdmin
+):
+    organisation_path = "participant__organisation"
+    # The social-risk tier, hidden from those without access to it (the deputy).
+    social_risk_fields = ("categories", "preferred_form")
     resource_classes = [MenteeResource]
     search_paths = ("participant__search_text",)
     list_display = [
@@ -241,7 +262,9 @@ class MenteeProfileAdmin(NormalisedSearchMixin, ImportExportModelAdmin):
 
 
 @admin.register(models.MenteeRequest)
-class MenteeRequestAdmin(admin.ModelAdmin):
+class MenteeRequestAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "mentee__participant__organisation"
+    social_risk_rows = Q(form__is_social_risk=True)
     list_display = ["text", "mentee", "area", "form", "status", "created_on"]
     list_filter = ["status", "area", "form"]
     search_fields = ["text", "mentee__participant__search_text"]
@@ -250,7 +273,8 @@ class MenteeRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "participant__organisation"
     list_display = [
         "participant",
         "scope",
@@ -267,14 +291,16 @@ class ConsentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.MentorStatusChange)
-class MentorStatusChangeAdmin(admin.ModelAdmin):
+class MentorStatusChangeAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "mentor__participant__organisation"
     list_display = ["mentor", "status_from", "status_to", "changed_by", "changed_at"]
     list_filter = ["status_to"]
     list_select_related = ["mentor__participant", "changed_by"]
 
 
 @admin.register(models.MentorTraining)
-class MentorTrainingAdmin(admin.ModelAdmin):
+class MentorTrainingAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "mentor__participant__organisation"
     list_display = ["title", "mentor", "provider", "completed_on", "hours"]
     search_fields = ["title", "mentor__participant__search_text"]
     list_select_related = ["mentor__participant"]

@@ -310,9 +310,9 @@ RULES: dict[str, Case] = {
     "safeguarding:visit-scan": Case(rule(404), pk("visit")),
     # The access log: the head only (the control over those who read).
     "safeguarding:log": Case(rule(403, head=200)),
-    # --- admin: superusers only (see mentoring/admin.py) ----------------------------
-    # Everyone (none of the personas is a superuser) is sent to the admin's login.
-    "admin:index": Case(rule(302, anonymous=302)),
+    # --- admin: superusers, and staff managers scoped (mentoring/lib/admin_scope) --
+    # Only the head has the staff flag: everyone else is sent to the admin's login.
+    "admin:index": Case(rule(302, anonymous=302, head=200)),
 }
 
 # The export view, one pseudo-name per exporter: `?…` chooses the object.
@@ -339,8 +339,20 @@ EXPORT_RULES: dict[str, Case] = {
     "safeguarding-access-log": Case(rule(403, head=200), query=lambda w: {}),
 }
 
-# Every admin changelist: nobody but a superuser (none of the personas is one).
-ADMIN_CHANGELIST = Case(rule(302))
+# Every admin changelist: the staff head gets their organisation's rows (catalogues
+# read-only); the superuser's own admins (safeguarding, django-axes, groups, the
+# reminders log) are 403 for them; everyone else is sent to the admin's login.
+ADMIN_CHANGELIST = Case(rule(302, head=200))
+SUPERUSER_ONLY_CHANGELIST = Case(rule(302, head=403))
+SUPERUSER_ONLY_ADMINS = {"safeguarding", "axes", "auth", "pairs_remindersent"}
+
+
+def admin_changelist_case(name: str) -> Case:
+    app_model = name.removeprefix("admin:").removesuffix("_changelist")
+    app = app_model.split("_", 1)[0]
+    if app in SUPERUSER_ONLY_ADMINS or app_model in SUPERUSER_ONLY_ADMINS:
+        return SUPERUSER_ONLY_CHANGELIST
+    return ADMIN_CHANGELIST
 
 
 # --- The URL list, from the URL configuration ----------------------------------------
@@ -387,7 +399,7 @@ def cases() -> dict[str, Case]:
         wanted[name] = RULES.get(name)
     for name in admin_urls():
         wanted[name] = RULES.get(name) or (
-            ADMIN_CHANGELIST if name.endswith("_changelist") else None
+            admin_changelist_case(name) if name.endswith("_changelist") else None
         )
     return wanted
 
@@ -429,7 +441,8 @@ class World:
         group = f.StudyGroupFactory(organisation=organisation, name="7Б", grade=7)
 
         users = {}
-        # The head has the staff flag: the admin must still give them nothing.
+        # The head has the staff flag: the admin gives them their organisation's
+        # rows (mentoring/lib/admin_scope.py); the other personas have no flag.
         users["head"] = member(organisation, Role.HEAD, "head")
         users["head"].is_staff = True
         users["head"].save(update_fields=["is_staff"])

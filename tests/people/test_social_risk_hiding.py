@@ -211,13 +211,38 @@ def test_matching_reasons_do_not_quote_a_hidden_request(client, deputy, organisa
     assert "Профилактика бродяжничества" not in body.decode()
 
 
-def test_the_admin_shows_nothing_to_staff_who_are_not_superusers(
+def test_the_admin_hides_the_tier_from_a_staff_deputy(
+    client, deputy, pupil, sensitive, risky_form
+):
+    """The admin is scoped (mentoring/lib/admin_scope.py): a deputy with the staff
+    flag reads the organisation's pupils there, never their sensitive categories,
+    the social-risk requests or a social-risk preferred form."""
+    deputy.is_staff = True
+    deputy.save()
+    client.force_login(deputy)
+    pages = [
+        reverse(f"admin:{name}_changelist")
+        for name in [
+            "people_menteeprofile",
+            "people_participant",
+            "people_menteerequest",
+            "mentoring_menteecategory",
+        ]
+    ] + [reverse("admin:people_menteeprofile_change", args=[pupil.pk])]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        body = response.content.decode()
+        assert sensitive.name not in body, page
+        assert SECRET_REQUEST not in body, page
+        assert risky_form.name not in body, page
+    response = client.get(reverse("admin:people_menteeprofile_changelist"))
+    assert pupil in response.context["cl"].result_list
+
+
+def test_the_admin_shows_nothing_to_a_head_without_the_staff_flag(
     client, head, pupil, sensitive
 ):
-    """The admin is for the superuser only: a head with the staff flag gets the
-    admin's login page, never a changelist with the pupil's categories."""
-    head.is_staff = True
-    head.save()
     client.force_login(head)
     for name in ["people_menteeprofile", "people_participant", "people_menteerequest"]:
         response = client.get(reverse(f"admin:{name}_changelist"))
