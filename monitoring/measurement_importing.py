@@ -48,6 +48,8 @@ from people.importing import (
     UPDATE,
     XLSX_CONTENT_TYPE,  # noqa: F401  (the views send the template with it)
     CellError,
+    ImportRejected,
+    RowCounts,
     cell_text,
     max_rows,
     quoted,
@@ -281,39 +283,8 @@ class RowReport:
 
 
 @dataclass
-class Report:
+class Report(RowCounts):
     rows: list[RowReport]
-
-    def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
-
-    @property
-    def new(self) -> int:
-        return self.count(NEW)
-
-    @property
-    def updated(self) -> int:
-        return self.count(UPDATE)
-
-    @property
-    def unchanged(self) -> int:
-        return self.count(SKIP)
-
-    @property
-    def with_errors(self) -> int:
-        return self.count(ERROR)
-
-    @property
-    def is_clean(self) -> bool:
-        return bool(self.rows) and not self.with_errors
-
-
-class ImportRejected(ValidationError):
-    def __init__(self, report: Report):
-        super().__init__(
-            gettext("Nothing was imported: the file has errors."), code="rows"
-        )
-        self.report = report
 
 
 def pair_names(slots: list[Slot]) -> str:

@@ -301,10 +301,11 @@ class RowReport:
     errors: list[CellError] = field(default_factory=list)
 
 
-@dataclass
-class ImportReport:
-    kind: BaseKind
-    rows: list[RowReport]
+class RowCounts:
+    """Counts of a preview's rows by status; any import report with `rows` (each
+    with a `status`) mixes it in."""
+
+    rows: list
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -330,10 +331,16 @@ class ImportReport:
         return bool(self.rows) and not self.with_errors
 
 
-class ImportRejected(ValidationError):
-    """The file has row errors; `report` says which."""
+@dataclass
+class ImportReport(RowCounts):
+    kind: BaseKind
+    rows: list[RowReport]
 
-    def __init__(self, report: ImportReport):
+
+class ImportRejected(ValidationError):
+    """The file has row errors; `report` (any RowCounts) says which."""
+
+    def __init__(self, report: RowCounts):
         super().__init__(
             gettext("Nothing was imported: the file has errors."), code="rows"
         )
