@@ -295,6 +295,11 @@ class ProgrammeQuerySet(models.QuerySet):
         on = on or date.today()
         return self.filter(starts_on__lte=on, ends_on__gte=on)
 
+    def default(self) -> "Programme | None":
+        """The programme a page opens on: the first current one, else the first
+        of all (in this queryset's order: the latest by default)."""
+        return self.current().first() or self.first()
+
 
 class Programme(models.Model):
     organisation = models.ForeignKey(

@@ -78,7 +78,7 @@ def roadmap_index(request: HttpRequest) -> HttpResponse:
     """The roadmap of the organisation's current (else latest) programme."""
     organisation = require_curator(request)
     programmes = Programme.objects.for_organisation(organisation)
-    programme = programmes.current().first() or programmes.first()
+    programme = programmes.default()
     if programme is None:
         return render(
             request, "mentoring/roadmap_empty.html", {"organisation": organisation}

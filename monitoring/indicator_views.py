@@ -101,7 +101,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     if raw.isdigit():
         programme = get_object_or_404(programmes, pk=raw)
     else:
-        programme = programmes.current().first() or programmes.first()
+        programme = programmes.default()
     if programme is None:
         return render(
             request,

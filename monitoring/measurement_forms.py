@@ -50,7 +50,7 @@ class GridChoiceForm(forms.Form):
         programmes = Programme.objects.for_organisation(organisation)
         data = data.copy() if data is not None else {}
         if not data.get("programme"):
-            default = programmes.current().first() or programmes.first()
+            default = programmes.default()
             if default is not None:
                 data["programme"] = default.pk
         parameters = Parameter.objects.filter(is_active=True)
@@ -205,7 +205,7 @@ class DynamicsFilterForm(forms.Form):
         programmes = Programme.objects.for_organisation(organisation)
         data = data.copy() if data is not None else {}
         if not data.get("programme"):
-            default = programmes.current().first() or programmes.first()
+            default = programmes.default()
             if default is not None:
                 data["programme"] = default.pk
         super().__init__(data, **kwargs)

@@ -243,9 +243,9 @@ def import_template(request: HttpRequest) -> HttpResponse:
     if pk.isdigit():
         programme = get_programme(request, pk)
     else:
-        programme = programmes.current().first() or get_object_or_404(
-            programmes.order_by("-starts_on")[:1]
-        )
+        programme = programmes.default()
+        if programme is None:
+            raise Http404
     content = importing.build_template(programme=programme)
     return file_response(
         content,

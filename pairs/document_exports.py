@@ -164,10 +164,7 @@ class ProgrammeSummaryExporter(CuratorExporter):
             if pk.isdigit():
                 self._programme = programmes.filter(pk=pk).first()
             else:
-                self._programme = (
-                    programmes.current().first()
-                    or programmes.order_by("-starts_on").first()
-                )
+                self._programme = programmes.default()
         return self._programme
 
     def allowed(self) -> bool:

@@ -53,7 +53,7 @@ def default_programme(organisation: Organisation) -> Programme | None:
     programmes = Programme.objects.for_organisation(organisation).order_by(
         "starts_on", "pk"
     )
-    return programmes.current().first() or programmes.first()
+    return programmes.default()
 
 
 def grouped_by_form(objects) -> list:
