@@ -16,6 +16,7 @@ from monitoring.models import (
     Question,
     Questionnaire,
 )
+from monitoring.questionnaire_services import QUESTION_FIELDS
 from pairs.models import Pair
 
 DEFAULT_DAYS_OPEN = 14
@@ -68,17 +69,7 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = [
-            "section",
-            "text",
-            "help_text",
-            "kind",
-            "is_required",
-            "options",
-            "scale_max",
-            "topic",
-            "parameter",
-        ]
+        fields = QUESTION_FIELDS  # what a new version copies (the services)
         widgets = {"options": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
