@@ -30,14 +30,6 @@ from monitoring.models import AskedWhen, Question, Swot
 from monitoring.swot import points_by_quadrant, role_label, year_campaigns
 
 
-def contract(function, *args):
-    """Call a stage 2 / indicators function; None while it is not implemented yet."""
-    try:
-        return function(*args)
-    except NotImplementedError:
-        return None
-
-
 @dataclass
 class MonitoringData:
     programme: Programme
@@ -81,8 +73,8 @@ def monitoring_data(programme, school_year) -> MonitoringData:
         swot=Swot.objects.filter(programme=programme, school_year=school_year)
         .prefetch_related("points")
         .first(),
-        dynamics=contract(programme_dynamics, programme, school_year),
-        indicators=contract(indicator_rows, programme, school_year),
+        dynamics=programme_dynamics(programme, school_year),
+        indicators=indicator_rows(programme, school_year),
     )
 
 
