@@ -8,7 +8,7 @@ the higher apps.
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,6 +21,7 @@ from mentoring.models import (
     Programme,
     RoadmapItem,
 )
+from mentoring.tier import hides_tier
 
 OPEN_STATUSES = ("formed", "active")
 
@@ -30,10 +31,14 @@ def home(request: HttpRequest) -> HttpResponse:
     role = access.main_role
     context = {"role": role, "today": date.today()}
     if role in {"head", "deputy", "curator", "form_lead"}:
-        context |= management_summary(access.organisation, access)
+        context |= management_summary(
+            access.organisation, access, hide_tier=hides_tier(request)
+        )
         template = "mentoring/home_management.html"
     elif role in {"social_pedagogue", "psychologist"}:
-        context |= management_summary(access.organisation, access)
+        context |= management_summary(
+            access.organisation, access, hide_tier=hides_tier(request)
+        )
         template = "mentoring/home_specialist.html"
     elif role == "class_teacher":
         context |= class_teacher_summary(access)
@@ -62,12 +67,18 @@ def forms_in_charge(access) -> list[int] | None:
     return list(membership.forms.values_list("pk", flat=True))
 
 
-def management_summary(organisation: Organisation, access) -> dict:
+def management_summary(
+    organisation: Organisation, access, *, hide_tier: bool = False
+) -> dict:
+    """`hide_tier`: the user may not see the social-risk tier, whose form and
+    pairs are then left out of every count and list here."""
     today = date.today()
     form_ids = forms_in_charge(access)
     pair_filter = Q(pairs__programme__organisation=organisation)
     if form_ids is not None:
         pair_filter &= Q(pairs__form__in=form_ids)
+    if hide_tier:
+        pair_filter &= Q(is_social_risk=False)
     participants = organisation.participants.all()
     mentees = participants.filter(mentee_profile__isnull=False)
     mentee_counts = mentees.aggregate(
@@ -115,10 +126,15 @@ def management_summary(organisation: Organisation, access) -> dict:
         .order_by("order")
     )
     programmes = Programme.objects.for_organisation(organisation)
-    stale = stale_pairs(programmes, form_ids, today)
+    stale = stale_pairs(programmes, form_ids, today, hide_tier=hide_tier)
+    shown_forms = MentoringForm.objects.all()
+    if hide_tier:
+        shown_forms = shown_forms.filter(is_social_risk=False)
     return {
         "organisation": organisation,
-        "programmes": programmes.prefetch_related("forms"),
+        "programmes": programmes.prefetch_related(
+            Prefetch("forms", queryset=shown_forms)
+        ),
         "mentees": mentee_counts,
         "mentors": mentor_counts,
         "forms": forms,
@@ -145,10 +161,15 @@ def overdue_roadmap(organisation: Organisation, access, today: date) -> dict:
     }
 
 
-def stale_pairs(programmes, form_ids, today: date) -> list[dict]:
+def stale_pairs(
+    programmes, form_ids, today: date, *, hide_tier: bool = False
+) -> list[dict]:
     """Active pairs with no meeting for longer than their programme allows."""
+    active = Q(pairs__status="active")
+    if hide_tier:
+        active &= Q(pairs__form__is_social_risk=False)
     rows = (
-        programmes.filter(pairs__status="active")
+        programmes.filter(active)
         .values(
             "pairs",
             "pairs__title",

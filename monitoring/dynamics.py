@@ -224,23 +224,22 @@ def group_by(changes: list[Change], key) -> list[Group]:
     ]
 
 
-def programme_dynamics(programme, school_year=None) -> Dynamics:
+def programme_dynamics(programme, school_year=None, *, hide_tier=False) -> Dynamics:
     """All measurements of the programme's pairs; with a school year, the changes of
     that year: exit measured in it (the entry may be of the year before), or only an
-    entry measured in it."""
+    entry measured in it. `hide_tier`: without the pairs of the social-risk form."""
     from monitoring.models import Measurement
 
-    measurements = (
-        Measurement.objects.filter(pair__programme=programme)
-        .select_related(
-            "participant",
-            "parameter",
-            "pair__form",
-            "pair__role_variant",
-            "pair__mentor__participant",
-        )
-        .order_by()
-    )
+    measurements = Measurement.objects.filter(pair__programme=programme)
+    if hide_tier:
+        measurements = measurements.exclude(pair__form__is_social_risk=True)
+    measurements = measurements.select_related(
+        "participant",
+        "parameter",
+        "pair__form",
+        "pair__role_variant",
+        "pair__mentor__participant",
+    ).order_by()
     by_key: dict[tuple, Change] = {}
     for m in measurements:
         change = by_key.get((m.participant_id, m.pair_id, m.parameter_id))

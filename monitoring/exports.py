@@ -28,6 +28,7 @@ from mentoring.models import Programme, SchoolYear
 from monitoring import charts, stats
 from monitoring.models import AskedWhen, Question, Swot
 from monitoring.swot import points_by_quadrant, role_label, year_campaigns
+from people.access import hides_social_risk
 
 
 @dataclass
@@ -52,10 +53,11 @@ class MonitoringData:
         return [(c, self.rates.get(c.pk)) for c in self.campaigns]
 
 
-def monitoring_data(programme, school_year) -> MonitoringData:
+def monitoring_data(programme, school_year, *, hide_tier=False) -> MonitoringData:
     """The figures of the monitoring page: a fixed number of queries whatever the
     number of campaigns, answers, pairs or measurements (plus those of the stage 2
-    and indicators modules)."""
+    and indicators modules). `hide_tier`: stage 2 without the pairs of the
+    social-risk form (for a user who may not see the tier)."""
     from monitoring.dynamics import programme_dynamics
     from monitoring.indicators import indicator_rows
 
@@ -73,7 +75,7 @@ def monitoring_data(programme, school_year) -> MonitoringData:
         swot=Swot.objects.filter(programme=programme, school_year=school_year)
         .prefetch_related("points")
         .first(),
-        dynamics=programme_dynamics(programme, school_year),
+        dynamics=programme_dynamics(programme, school_year, hide_tier=hide_tier),
         indicators=indicator_rows(programme, school_year),
     )
 
@@ -231,7 +233,11 @@ class MonitoringReportExporter(Exporter):
 
     def data(self) -> MonitoringData:
         if not hasattr(self, "_data"):
-            self._data = monitoring_data(self.programme(), self.school_year())
+            self._data = monitoring_data(
+                self.programme(),
+                self.school_year(),
+                hide_tier=hides_social_risk(self.request),
+            )
             self._data.campaign_stats = [
                 (
                     campaign,

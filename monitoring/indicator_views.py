@@ -35,7 +35,7 @@ from monitoring.indicators import (
     pairs_per_form,
 )
 from monitoring.models import Indicator, IndicatorTemplate, IndicatorValue
-from people.access import require_curator
+from people.access import hides_social_risk, require_curator
 
 
 def get_programme(request: HttpRequest, pk) -> Programme:
@@ -127,7 +127,11 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "reached": sum(1 for row in rows if row.reached),
         "with_target": sum(1 for row in rows if row.reached is not None),
-        "pairs_per_form": pairs_per_form(programme, year) if rows else [],
+        "pairs_per_form": pairs_per_form(
+            programme, year, hide_tier=hides_social_risk(request)
+        )
+        if rows
+        else [],
         "national_target": NATIONAL_PUPILS_TARGET,
         "templates": [] if rows else IndicatorTemplate.objects.order_by("name"),
     }

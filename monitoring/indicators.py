@@ -300,10 +300,13 @@ def indicator_rows(programme, school_year) -> list[IndicatorRow]:
     return rows
 
 
-def pairs_per_form(programme, school_year) -> list[tuple[object, int]]:
+def pairs_per_form(
+    programme, school_year, *, hide_tier: bool = False
+) -> list[tuple[object, int]]:
     """(MentoringForm, number of pairs formed in the year) for each form the
     programme runs, zeros included; a form the programme no longer lists but that
-    has pairs in the year is added after them."""
+    has pairs in the year is added after them. `hide_tier`: without the row of
+    the social-risk form (for a user who may not see the tier)."""
     counts = dict(
         Pair.objects.filter(
             programme=programme,
@@ -317,6 +320,8 @@ def pairs_per_form(programme, school_year) -> list[tuple[object, int]]:
     forms = MentoringForm.objects.filter(Q(pk__in=run) | Q(pk__in=counts)).order_by(
         "order", "name"
     )
+    if hide_tier:
+        forms = forms.exclude(is_social_risk=True)
     listed = [form for form in forms if form.pk in run]
     extra = [form for form in forms if form.pk not in run]
     return [(form, counts.get(form.pk, 0)) for form in listed + extra]

@@ -58,7 +58,11 @@ def fits(parameter: Parameter, participant: Participant, role: str) -> bool:
     return True
 
 
-def programme_pairs(programme, *, form=None, role_variant=None, pair=None):
+def programme_pairs(
+    programme, *, form=None, role_variant=None, pair=None, hide_tier=False
+):
+    """`hide_tier`: without the pairs of the social-risk form (for a user who may
+    not see the tier)."""
     pairs = (
         Pair.objects.filter(programme=programme)
         .select_related(
@@ -78,6 +82,8 @@ def programme_pairs(programme, *, form=None, role_variant=None, pair=None):
         pairs = pairs.filter(role_variant=role_variant)
     if pair is not None:
         pairs = pairs.filter(pk=pair.pk)
+    if hide_tier:
+        pairs = pairs.exclude(form__is_social_risk=True)
     return pairs
 
 

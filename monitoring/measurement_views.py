@@ -31,7 +31,7 @@ from monitoring.measurement_services import (
 )
 from monitoring.models import Measurement
 from people import importing as people_importing
-from people.access import require_organisation
+from people.access import hides_social_risk, limit_tier_choices, require_organisation
 from people.models import Role
 
 
@@ -66,7 +66,9 @@ def grid_url(**params) -> str:
 
 def grid(request: HttpRequest) -> HttpResponse:
     organisation = require_measurer(request)
-    choice = GridChoiceForm(request.GET, organisation=organisation)
+    choice = limit_tier_choices(
+        request, GridChoiceForm(request.GET, organisation=organisation)
+    )
     context = {"organisation": organisation, "choice": choice}
     if not choice.is_valid():
         if not choice.data.get("programme"):
@@ -82,6 +84,7 @@ def grid(request: HttpRequest) -> HttpResponse:
         form=data["form"],
         role_variant=data["role_variant"],
         pair=data["pair"],
+        hide_tier=hides_social_risk(request),
     )
     existing = existing_values(slots, parameter)
     form = GridForm(
@@ -260,7 +263,9 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dynamics(request: HttpRequest) -> HttpResponse:
     organisation = require_measurer(request)
-    filters = DynamicsFilterForm(request.GET, organisation=organisation)
+    filters = limit_tier_choices(
+        request, DynamicsFilterForm(request.GET, organisation=organisation)
+    )
     context = {"organisation": organisation, "filters": filters}
     if not filters.is_valid():
         if not filters.data.get("programme"):
@@ -270,7 +275,9 @@ def dynamics(request: HttpRequest) -> HttpResponse:
         return render(request, "monitoring/measurements/dynamics.html", context)
     programme = filters.cleaned_data["programme"]
     school_year = filters.cleaned_data["school_year"]
-    result = programme_dynamics(programme, school_year)
+    result = programme_dynamics(
+        programme, school_year, hide_tier=hides_social_risk(request)
+    )
     missing = [
         {
             "change": change,

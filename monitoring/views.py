@@ -14,7 +14,7 @@ from monitoring import exports
 from monitoring.models import Swot
 from monitoring.swot import draft_swot, points_by_quadrant, swot_update, url_or_empty
 from monitoring.swot_forms import ConclusionForm, quadrant_formsets
-from people.access import require_curator
+from people.access import hides_social_risk, require_curator
 
 
 def _school_year(request) -> SchoolYear:
@@ -52,7 +52,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def programme_monitoring(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     year = _school_year(request)
-    data = exports.monitoring_data(programme, year)
+    data = exports.monitoring_data(
+        programme, year, hide_tier=hides_social_risk(request)
+    )
     return render(
         request,
         "monitoring/programme_monitoring.html",

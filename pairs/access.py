@@ -5,18 +5,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from pairs.models import Pair
+from people.access import without_tier
 
 
 def visible_pairs(request):
     """Pairs of the current organisation the user may see: all of them for the
     head, deputy and curator; their own for a mentor (or second mentor) and for a
-    mentee; none for anybody else."""
+    mentee; none for anybody else. The social-risk pairs only for those who may
+    see the tier (`people.access.without_tier`): for a deputy they do not exist."""
     organisation = request.access.organisation
     if organisation is None:
         return Pair.objects.none()
     pairs = Pair.objects.for_organisation(organisation)
     if request.access.is_manager:
-        return pairs
+        return without_tier(request, pairs)
     if not request.user.is_authenticated:
         return Pair.objects.none()
     mine = pairs.for_mentor(request.user).values("pk")

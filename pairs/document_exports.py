@@ -15,6 +15,7 @@ from mentoring.lib.export import PDF, register
 from mentoring.models import Programme
 from pairs.forms import PairFilterForm
 from pairs.models import Pair, PairMentee
+from people.access import hides_social_risk, without_tier
 from people.exports import CuratorExporter
 
 
@@ -47,7 +48,9 @@ class SelectedPairsExporter(CuratorExporter):
         return super().filename().replace("/", "-")  # «пар/групп» in the title
 
     def selected(self):
-        pairs = Pair.objects.for_organisation(self.organisation)
+        pairs = without_tier(
+            self.request, Pair.objects.for_organisation(self.organisation)
+        )
         if self._queryset is not None:
             return pairs.filter(pk__in=self._queryset.values("pk"))
         # `pairs` is the name of the pair list's checkboxes
@@ -112,9 +115,17 @@ class SelectedPairsExporter(CuratorExporter):
 
 @register
 class PairsOrderExporter(SelectedPairsExporter):
+    """The order every member of staff reads and every mentor signs: it never
+    states the social-risk tier, so the pairs of the social-risk form are never in
+    it, whoever prints it; they are fixed by the confidential order below."""
+
     identifier = "pairs-order"
     verbose_name = _("Order on fixing mentoring pairs and groups")
     template_name = "pairs/print_order.html"
+    confidential = False
+
+    def selected(self):
+        return super().selected().filter(form__is_social_risk=self.confidential)
 
     def order(self) -> tuple[str, object]:
         """The number and date of the pairs' order when they all share one."""
@@ -128,8 +139,24 @@ class PairsOrderExporter(SelectedPairsExporter):
     def context(self) -> dict:
         context = super().context()
         number, day = self.order()
-        context.update(order_number=number, order_date=day)
+        context.update(
+            order_number=number, order_date=day, confidential=self.confidential
+        )
         return context
+
+
+@register
+class ConfidentialPairsOrderExporter(PairsOrderExporter):
+    """The pairs of the social-risk form, in an order of their own marked «для
+    служебного пользования»: printed only by those who may see the tier (the
+    head, the curator), read by those entitled, signed by its own mentors."""
+
+    identifier = "pairs-order-confidential"
+    verbose_name = _("Order on fixing mentoring pairs (confidential)")
+    confidential = True
+
+    def allowed(self) -> bool:
+        return super().allowed() and not hides_social_risk(self.request)
 
 
 @register
@@ -172,7 +199,7 @@ class ProgrammeSummaryExporter(CuratorExporter):
 
     def context(self) -> dict:
         programme = self.programme()
-        pairs = programme.pairs.all()
+        pairs = without_tier(self.request, programme.pairs.all())
         used = {}
         for form_id, variant in (
             pairs.values_list("form_id", "role_variant__name")
@@ -182,7 +209,9 @@ class ProgrammeSummaryExporter(CuratorExporter):
             used.setdefault(form_id, []).append(variant)
         forms = [
             (form, used.get(form.pk, []))
-            for form in programme.forms.order_by("order", "name")
+            for form in without_tier(self.request, programme.forms.all()).order_by(
+                "order", "name"
+            )
         ]
         by_status = dict(pairs.values_list("status").annotate(n=Count("pk")).order_by())
         statuses = [
@@ -192,7 +221,8 @@ class ProgrammeSummaryExporter(CuratorExporter):
             pairs.exclude(co_mentor=None).values_list("co_mentor_id", flat=True)
         )
         mentees = (
-            PairMentee.objects.filter(pair__programme=programme)
+            without_tier(self.request, PairMentee.objects.all())
+            .filter(pair__programme=programme)
             .values("mentee_id")
             .distinct()
             .count()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.lib.export import PDF, REGISTRY, XLSX
 from mentoring.models import MentoringForm, Programme, SchoolYear
 from pairs.models import Pair
-from people.access import require_curator
+from people.access import require_curator, without_tier
 
 FORMAT_LABELS = {PDF: "PDF", XLSX: "Excel"}
 
@@ -76,15 +76,16 @@ def document_list(request):
             (p for p in programmes if p.starts_on <= today <= p.ends_on),
             programmes[0] if programmes else None,
         )
-    forms = MentoringForm.objects.filter(is_active=True).order_by("order", "name")
+    forms = MentoringForm.objects.filter(is_active=True)
     if programme is not None:
-        forms = programme.forms.order_by("order", "name")
+        forms = programme.forms.all()
+    forms = without_tier(request, forms).order_by("order", "name")
     form = None
     form_pk = request.GET.get("form", "")
     if form_pk.isdigit():
         form = next((f for f in forms if f.pk == int(form_pk)), None)
 
-    pairs = Pair.objects.for_organisation(organisation)
+    pairs = without_tier(request, Pair.objects.for_organisation(organisation))
     if programme is not None:
         pairs = pairs.filter(programme=programme)
     if form is not None:
@@ -92,6 +93,10 @@ def document_list(request):
     awaiting = pairs.filter(order_number="").exclude(
         status__in=[Pair.Status.COMPLETED, Pair.Status.TERMINATED]
     )
+    # The social-risk pairs are never in the order all staff read: they have a
+    # confidential order of their own (pairs.document_exports).
+    awaiting_confidential = awaiting.filter(form__is_social_risk=True)
+    awaiting = awaiting.exclude(form__is_social_risk=True)
     filters = {
         "programme": programme.pk if programme else None,
         "form": form.pk if form else None,
@@ -142,6 +147,19 @@ def document_list(request):
                     "downloads": _downloads("pairs-order", {**filters, "order": "no"}),
                     "unavailable": not awaiting.exists(),
                     "unavailable_text": _("No pairs or groups await an order."),
+                },
+                {
+                    "title": _("Order on fixing mentoring pairs (confidential)"),
+                    "description": _(
+                        "The pairs of the form for pupils in a socially dangerous "
+                        "situation, in an order of their own marked «for official "
+                        "use only»: the general order never lists them."
+                    ),
+                    "count": awaiting_confidential.count(),
+                    "downloads": _downloads(
+                        "pairs-order-confidential", {**filters, "order": "no"}
+                    ),
+                    "hidden": not awaiting_confidential.exists(),
                 },
                 {
                     "title": _("List of mentoring pairs and groups"),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.lib.export import Exporter, register
 from pairs.forms import PairFilterForm
 from pairs.models import Pair, PairMentee
-from people.access import hides_social_risk
+from people.access import hides_social_risk, without_tier
 from people.exports import CuratorExporter, place
 from people.request_map import build_request_map
 
@@ -26,6 +26,7 @@ class PairsExporter(CuratorExporter):
             pairs = PairFilterForm(self.params, organisation=self.organisation).filter(
                 Pair.objects.for_organisation(self.organisation)
             )
+        pairs = without_tier(self.request, pairs)
         memberships = PairMentee.objects.select_related(
             "mentee__participant__study_group", "mentee__participant__organisation"
         ).order_by("mentee__participant__search_text", "pk")

@@ -47,6 +47,11 @@ class MeetingForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Shown only once the service refused a second meeting of the same type on the
+    # same day (templates/pairs/_same_day_confirm.html).
+    confirm_same_day = forms.BooleanField(
+        label=_("Yes, this is a separate meeting on the same day"), required=False
+    )
 
     def __init__(self, *args, pair: Pair, meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +64,7 @@ class MeetingForm(forms.Form):
         else:
             del self.fields["present"]
         if meeting is not None:
+            del self.fields["confirm_same_day"]
             self.initial.update(
                 {
                     "meeting_type": meeting.meeting_type_id,
@@ -120,6 +126,9 @@ class GeneralMeetingForm(forms.Form):
         label=_("Result"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
     )
     next_step = forms.CharField(label=_("Next step"), max_length=500, required=False)
+    confirm_same_day = forms.BooleanField(
+        label=_("Yes, this is a separate meeting on the same day"), required=False
+    )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

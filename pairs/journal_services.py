@@ -14,7 +14,9 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import MeetingType, Programme
@@ -88,6 +90,38 @@ def _check_attendance(errors: dict, *, pair: Pair, present: Collection[int] | No
         )
 
 
+def _check_same_day(
+    errors: dict,
+    *,
+    same_day: QuerySet,
+    message,
+    meeting_type: MeetingType,
+    held_on: date,
+    confirmed: bool,
+) -> None:
+    """One meeting per pair (or programme), date and type unless the author confirms
+    a second one: a double submit of the form is refused, while a real second
+    meeting on the same day stays one tick away (so no database constraint)."""
+    if not confirmed and same_day.filter(
+        meeting_type=meeting_type, held_on=held_on
+    ).exists():
+        errors.setdefault("confirm_same_day", []).append(
+            ValidationError(
+                message,
+                params={
+                    "type": meeting_type.name,
+                    "date": date_format(held_on, "SHORT_DATE_FORMAT"),
+                },
+            )
+        )
+
+
+def _lock(queryset: QuerySet, pk: int) -> None:
+    """Hold the row of the pair (or programme) until the meeting is saved, so two
+    submits of one form at the same moment are checked one after the other."""
+    list(queryset.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+
+
 def _save_attendance(meeting: Meeting, present: Collection[int] | None) -> None:
     """One row per mentee of the pair: present or absent."""
     if present is None:
@@ -121,10 +155,12 @@ def meeting_record(
     result: str = "",
     next_step: str = "",
     present: Collection[int] | None = None,
+    confirm_same_day: bool = False,
     today: date | None = None,
 ) -> Meeting:
     """Log a meeting of a pair or group with its attendance (`present`: the ids of
-    the mentees who came; None for a pair where attendance is not kept)."""
+    the mentees who came; None for a pair where attendance is not kept). A second
+    meeting of the same type on the same day needs `confirm_same_day`."""
     today = today or timezone.localdate()
     role = role_of(by, pair)
     if role not in (Feedback.Role.MENTOR, Feedback.Role.CURATOR):
@@ -149,6 +185,19 @@ def meeting_record(
         pair=pair,
     )
     _check_attendance(errors, pair=pair, present=present)
+    _lock(Pair.objects.all(), pair.pk)
+    _check_same_day(
+        errors,
+        same_day=pair.meetings.all(),
+        message=_(
+            "The meeting «%(type)s» of %(date)s is already in the journal of this "
+            "pair. If this is a separate meeting on the same day, tick the box below "
+            "and save again."
+        ),
+        meeting_type=meeting_type,
+        held_on=held_on,
+        confirmed=confirm_same_day,
+    )
     _refuse(errors)
     meeting = Meeting(
         programme=pair.programme,
@@ -257,9 +306,11 @@ def general_meeting_record(
     summary: str = "",
     result: str = "",
     next_step: str = "",
+    confirm_same_day: bool = False,
     today: date | None = None,
 ) -> Meeting:
-    """The general meeting of all mentors and mentees of a programme (no pair)."""
+    """The general meeting of all mentors and mentees of a programme (no pair); a
+    second one on the same day needs `confirm_same_day`."""
     today = today or timezone.localdate()
     if not is_manager(by, programme.organisation_id):
         raise ValidationError(_("Only the curator can log the general meeting."))
@@ -271,11 +322,25 @@ def general_meeting_record(
         topic=topic,
         today=today,
     )
+    meeting_type = MeetingType.objects.filter(is_general=True).order_by("order")[0]
+    _lock(Programme.objects.all(), programme.pk)
+    _check_same_day(
+        errors,
+        same_day=programme.meetings.filter(pair__isnull=True),
+        message=_(
+            "The general meeting of %(date)s is already in the journal of this "
+            "programme. If this is a separate meeting on the same day, tick the box "
+            "below and save again."
+        ),
+        meeting_type=meeting_type,
+        held_on=held_on,
+        confirmed=confirm_same_day,
+    )
     _refuse(errors)
     meeting = Meeting(
         programme=programme,
         pair=None,
-        meeting_type=MeetingType.objects.filter(is_general=True).order_by("order")[0],
+        meeting_type=meeting_type,
         held_on=held_on,
         duration_minutes=duration_minutes,
         format=Meeting.Format.GROUP,

@@ -46,7 +46,7 @@ from pairs.models import (
     PairMentee,
 )
 from pairs.reminders import attach_reminders
-from people.access import require_curator
+from people.access import limit_tier_choices, require_curator, without_tier
 
 
 def apply_refusal(form, error: ValidationError) -> None:
@@ -333,9 +333,11 @@ def general_meeting_create(request: HttpRequest) -> HttpResponse:
 def journal_list(request: HttpRequest) -> HttpResponse:
     """Every journal of the organisation: recent meetings, filters in the URL."""
     organisation = require_curator(request)
-    filters = JournalFilterForm(request.GET or None, organisation=organisation)
+    filters = limit_tier_choices(
+        request, JournalFilterForm(request.GET or None, organisation=organisation)
+    )
     meetings = (
-        Meeting.objects.for_organisation(organisation)
+        without_tier(request, Meeting.objects.for_organisation(organisation))
         .select_related(
             "meeting_type",
             "author",
@@ -455,7 +457,7 @@ def feedback_summary(request: HttpRequest) -> HttpResponse:
     organisation = require_curator(request)
     answered = Q(feedback__isnull=False)
     pairs = (
-        Pair.objects.for_organisation(organisation)
+        without_tier(request, Pair.objects.for_organisation(organisation))
         .filter(answered)
         .select_related("mentor__participant", "form", "role_variant")
         .annotate(
@@ -470,7 +472,8 @@ def feedback_summary(request: HttpRequest) -> HttpResponse:
         .order_by("average", "mentor__participant__search_text", "pk")
     )
     forms = (
-        MentoringForm.objects.filter(pairs__programme__organisation=organisation)
+        without_tier(request, MentoringForm.objects.all())
+        .filter(pairs__programme__organisation=organisation)
         .filter(pairs__feedback__isnull=False)
         .annotate(
             answers=Count("pairs__feedback", distinct=True),
@@ -479,7 +482,8 @@ def feedback_summary(request: HttpRequest) -> HttpResponse:
         .order_by("order")
     )
     low = (
-        Feedback.objects.filter(
+        without_tier(request, Feedback.objects.all())
+        .filter(
             pair__programme__organisation=organisation,
             rating__lte=Feedback.LOW_RATING,
         )

@@ -141,12 +141,20 @@ RULES_HELP = [
         "The same organisation: +5; a mentor from the municipal mentor bank: a note."
     ),
     gettext_lazy("The mentor is who the form expects: +5; otherwise −15."),
-    gettext_lazy(
+    SOCIAL_RISK_RULE_HELP := gettext_lazy(
         "In the social-risk form only a social pedagogue or a class teacher may "
         "mentor; anyone else is blocked."
     ),
     gettext_lazy("Missing data (experience, class, subjects): −3."),
 ]
+
+
+def rules_help(*, hide_tier: bool) -> list:
+    """The rules as the page explains them; the social-risk form's rule only to
+    those who may see the tier (it names the form)."""
+    return [
+        rule for rule in RULES_HELP if not (hide_tier and rule is SOCIAL_RISK_RULE_HELP)
+    ]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from pairs import matching
 from pairs.rules import mentor_load
 from people.access import (
     hides_social_risk,
+    redact_mentee,
     require_curator,
     visible_categories,
 )
@@ -155,6 +156,8 @@ def for_mentee(request: HttpRequest, pk: int) -> HttpResponse:
         today=date.today(),
     )
     redact_social_risk(request, mentees, matches)
+    for mentee in mentees:
+        redact_mentee(mentee, hidden=hides_social_risk(request))
     rows = ranked(
         matches,
         lambda match: create_pair_url(match.mentor, mentees, form, role_variant),
@@ -192,7 +195,7 @@ def for_mentee(request: HttpRequest, pk: int) -> HttpResponse:
             "selected_role_variant": role_variant,
             "rows": rows,
             "addable": addable,
-            "rules_help": matching.RULES_HELP,
+            "rules_help": matching.rules_help(hide_tier=hides_social_risk(request)),
         },
     )
 
@@ -206,6 +209,12 @@ def for_mentor(request: HttpRequest, pk: int) -> HttpResponse:
     matches = matching.suggest_mentees(
         mentor, organisation=organisation, today=date.today()
     )
+    if hides_social_risk(request):
+        # A match in the social-risk form would tell the pupil's tier.
+        matches = [m for m in matches if not (m.form and m.form.is_social_risk)]
+        for match in matches:
+            for mentee in match.mentees:
+                redact_mentee(mentee, hidden=True)
     redact_social_risk(
         request, [mentee for match in matches for mentee in match.mentees], matches
     )
@@ -222,7 +231,7 @@ def for_mentor(request: HttpRequest, pk: int) -> HttpResponse:
             "is_ready": mentor.status
             in (MentorProfile.Status.READY, MentorProfile.Status.IN_PAIR),
             "rows": rows,
-            "rules_help": matching.RULES_HELP,
+            "rules_help": matching.rules_help(hide_tier=hides_social_risk(request)),
         },
     )
 

@@ -42,7 +42,7 @@ from pairs.plan_services import (
     plan_progress,
     plan_update,
 )
-from people.access import require_curator
+from people.access import limit_tier_choices, require_curator, without_tier
 
 EDITORS = ("curator", "mentor")
 TICKERS = ("curator", "mentor", "mentee")
@@ -286,12 +286,12 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     """Progress of the plans of every open pair of the organisation."""
     organisation = require_curator(request)
     today = timezone.localdate()
-    filters = PlanListFilterForm(request.GET or None)
+    filters = limit_tier_choices(request, PlanListFilterForm(request.GET or None))
     filters.is_valid()
     data = getattr(filters, "cleaned_data", {})
     open_items = Q(plan__items__status__in=OPEN_ITEM_STATUSES)
     pairs = (
-        Pair.objects.for_organisation(organisation)
+        without_tier(request, Pair.objects.for_organisation(organisation))
         .open()
         .select_related("form", "role_variant", "mentor__participant", "plan")
         .annotate(

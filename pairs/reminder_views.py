@@ -30,6 +30,7 @@ from pairs.reminders import (
     pairs_with_reminders,
     personal_reminders,
 )
+from people.access import without_tier
 
 
 class PauseForm(forms.Form):
@@ -116,7 +117,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     if access.is_manager and access.organisation is not None:
         organisation_pairs = only_kinds(
             pairs_with_reminders(
-                Pair.objects.open().for_organisation(access.organisation),
+                without_tier(
+                    request, Pair.objects.open().for_organisation(access.organisation)
+                ),
                 today=today,
             ),
             CURATOR_PAGE_KINDS,

@@ -40,7 +40,12 @@ from pairs.services import (
     pair_terminate,
     pairs_approve,
 )
-from people.access import require_curator, require_pairs_reader
+from people.access import (
+    limit_tier_choices,
+    require_curator,
+    require_pairs_reader,
+    without_tier,
+)
 
 SORT_COLUMNS = {
     "mentor": "mentor__participant__search_text",
@@ -85,8 +90,10 @@ def apply_refusal(form, error: ValidationError) -> bool:
 
 def pair_list(request: HttpRequest) -> HttpResponse:
     organisation, led_forms = require_pairs_reader(request)
-    filters = PairFilterForm(request.GET, organisation=organisation)
-    pairs = Pair.objects.for_organisation(organisation)
+    filters = limit_tier_choices(
+        request, PairFilterForm(request.GET, organisation=organisation)
+    )
+    pairs = without_tier(request, Pair.objects.for_organisation(organisation))
     if led_forms is not None:  # a form lead: the pairs of their forms, read only
         pairs = pairs.filter(form__in=led_forms)
     counts = filters.filter(pairs, skip_status=True).aggregate(
@@ -143,7 +150,7 @@ def pair_approve(request: HttpRequest) -> HttpResponse:
     """Fix the chosen pairs by one order; back to the page the form came from."""
     organisation = require_curator(request)
     target = safe_next(request, request.POST.get("next"), reverse("pairs:list"))
-    pairs = Pair.objects.for_organisation(organisation).filter(
+    pairs = without_tier(request, Pair.objects.for_organisation(organisation)).filter(
         pk__in=integers(request.POST.getlist("pairs"))
     )
     form = PairApproveForm(request.POST)
@@ -182,7 +189,9 @@ def pair_create_view(request: HttpRequest) -> HttpResponse:
     organisation = require_curator(request)
     over_capacity = False
     if request.method == "POST":
-        form = PairCreateForm(request.POST, organisation=organisation)
+        form = limit_tier_choices(
+            request, PairCreateForm(request.POST, organisation=organisation)
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -212,9 +221,12 @@ def pair_create_view(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("pairs:detail", pk=pair.pk)
     else:
-        form = PairCreateForm(
-            initial=create_initial(organisation, request.GET),
-            organisation=organisation,
+        form = limit_tier_choices(
+            request,
+            PairCreateForm(
+                initial=create_initial(organisation, request.GET),
+                organisation=organisation,
+            ),
         )
     show_override = over_capacity or bool(
         form.is_bound and form.data.get("allow_over_capacity")
@@ -231,7 +243,7 @@ def pair_create_view(request: HttpRequest) -> HttpResponse:
 
 def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation, led_forms = require_pairs_reader(request)
-    readable = Pair.objects.for_organisation(organisation)
+    readable = without_tier(request, Pair.objects.for_organisation(organisation))
     if led_forms is not None:
         readable = readable.filter(form__in=led_forms)
     pair = get_object_or_404(
@@ -289,9 +301,9 @@ def open_pair_or_redirect(request: HttpRequest, pk: int):
     warning when it is already closed."""
     organisation = require_curator(request)
     pair = get_object_or_404(
-        Pair.objects.for_organisation(organisation).select_related(
-            "programme", "form", "role_variant", "mentor__participant"
-        ),
+        without_tier(
+            request, Pair.objects.for_organisation(organisation)
+        ).select_related("programme", "form", "role_variant", "mentor__participant"),
         pk=pk,
     )
     if not pair.is_open:

@@ -43,6 +43,13 @@ from django.db.models import Q
 from django.http import Http404
 
 from mentoring.models import MenteeCategory, MentoringForm, Organisation
+from mentoring.tier import (  # noqa: F401 (the tier rules, for every app above)
+    hides_tier,
+    in_tier,
+    limit_tier_choices,
+    tier_condition,
+    without_tier,
+)
 from people.models import Membership, Role
 
 STAFF_ROLES = {
@@ -214,7 +221,7 @@ def hides_social_risk(request) -> bool:
     a whole (lists, maps, exports): everyone but the curator, social pedagogue,
     psychologist and head. A mentor sees it only for the mentees of own open
     pairs, through `sees_social_risk_of`."""
-    return not request.access.sees_social_risk
+    return hides_tier(request)
 
 
 def visible_categories(request, *, participant=None):

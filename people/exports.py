@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.lib.export import Exporter, register
-from people.access import limit_mentee_filters, visible_requests
+from people.access import limit_mentee_filters, visible_requests, without_tier
 from people.models import MenteeProfile, MenteeRequest, MentorProfile, Participant
 
 
@@ -95,14 +95,17 @@ class MenteeBaseExporter(CuratorExporter):
             .order_by("participant__search_text", "pk")
         )
 
-    @staticmethod
-    def memberships():
+    def memberships(self):
         model = MenteeProfile.pair_memberships.rel.related_model
-        return model.objects.select_related(
-            "pair__form",
-            "pair__programme__organisation",
-            "pair__mentor__participant__organisation",
-        ).order_by("joined_on", "pk")
+        return (
+            without_tier(self.request, model.objects.all())
+            .select_related(
+                "pair__form",
+                "pair__programme__organisation",
+                "pair__mentor__participant__organisation",
+            )
+            .order_by("joined_on", "pk")
+        )
 
     def rows(self):
         yield [
@@ -181,9 +184,13 @@ class MentorBaseExporter(CuratorExporter):
             queryset = filter_mentors(
                 MentorProfile.objects.for_organisation(self.organisation), self.params
             )
-        pairs = MentorProfile.pairs.rel.related_model.objects.select_related(
-            "form", "programme__organisation"
-        ).prefetch_related("memberships__mentee__participant__study_group")
+        pairs = (
+            without_tier(
+                self.request, MentorProfile.pairs.rel.related_model.objects.all()
+            )
+            .select_related("form", "programme__organisation")
+            .prefetch_related("memberships__mentee__participant__study_group")
+        )
         return (
             queryset.select_related(
                 "participant__organisation", "participant__study_group", "category"

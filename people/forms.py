@@ -188,10 +188,13 @@ class MenteeRequestForm(forms.ModelForm):
         fields = ["area", "text", "form", "status"]
         widgets = {"text": forms.TextInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, hide_tier: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = RequestArea.objects.filter(is_active=True)
-        self.fields["form"].queryset = MentoringForm.objects.filter(is_active=True)
+        forms_offered = MentoringForm.objects.filter(is_active=True)
+        if hide_tier:  # the editor may not see the social-risk tier
+            forms_offered = forms_offered.exclude(is_social_risk=True)
+        self.fields["form"].queryset = forms_offered
         self.fields["status"].choices = capitalised(self.fields["status"].choices)
 
 

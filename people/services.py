@@ -223,10 +223,26 @@ def save_mentee(
     participant: Mapping[str, Any],
     profile: Mapping[str, Any],
     requests: Iterable[Mapping[str, Any]],
+    tier_hidden: bool = False,
 ) -> MenteeProfile:
     person = mentee.participant
     profile = dict(profile)
     categories = profile.pop("categories", None)
+    if tier_hidden and mentee.pk:
+        # The editor was not shown the social-risk tier: what they could not
+        # see stays as it was (sensitive categories, a social-risk preferred
+        # form; the requests of that form were not in their list at all).
+        if categories is not None:
+            categories = [
+                *categories,
+                *mentee.categories.filter(is_sensitive=True),
+            ]
+        if (
+            profile.get("preferred_form") is None
+            and mentee.preferred_form_id
+            and mentee.preferred_form.is_social_risk
+        ):
+            profile["preferred_form"] = mentee.preferred_form
     assign(person, participant, PARTICIPANT_FIELDS)
     assign(mentee, profile, MENTEE_FIELDS)
     errors = Errors()
@@ -280,15 +296,19 @@ def mentee_update(
     participant: Mapping[str, Any],
     profile: Mapping[str, Any],
     requests: Iterable[Mapping[str, Any]] = (),
+    tier_hidden: bool = False,
 ) -> MenteeProfile:
     """Change a mentee, their person data and requests; an item of `requests` with
-    an `id` changes that request, with `delete` removes it, without `id` adds one."""
+    an `id` changes that request, with `delete` removes it, without `id` adds one.
+    `tier_hidden`: the editor may not see the social-risk tier, which then stays
+    as it was (nothing they were not shown is lost)."""
     return save_mentee(
         organisation=mentee.participant.organisation,
         mentee=mentee,
         participant=participant,
         profile=profile,
         requests=requests,
+        tier_hidden=tier_hidden,
     )
 
 

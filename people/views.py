@@ -34,12 +34,14 @@ from people import services
 from people.access import (
     hides_social_risk,
     limit_mentee_filters,
+    limit_tier_choices,
     redact_mentee,
     require_class_teacher,
     require_curator,
     sees_social_risk_of,
     visible_categories,
     visible_requests,
+    without_tier,
 )
 from people.filters import OPEN_PAIR_STATUSES, MenteeFilterForm, MentorFilterForm
 from people.forms import (
@@ -164,8 +166,11 @@ def mentee_rows(request, queryset):
             ),
             Prefetch(
                 "pair_memberships",
-                queryset=PairMentee.objects.filter(
-                    pair__status__in=OPEN_PAIR_STATUSES, left_on__isnull=True
+                queryset=without_tier(
+                    request,
+                    PairMentee.objects.filter(
+                        pair__status__in=OPEN_PAIR_STATUSES, left_on__isnull=True
+                    ),
                 ).select_related("pair__mentor__participant"),
                 to_attr="open_memberships",
             ),
@@ -292,9 +297,11 @@ def mentee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "has_consent": participant.consents.valid()
             .filter(scope=Consent.Scope.PROCESSING)
             .exists(),
-            "memberships": mentee.pair_memberships.select_related(
+            "memberships": without_tier(request, mentee.pair_memberships.all())
+            .select_related(
                 "pair__mentor__participant", "pair__form", "pair__role_variant"
-            ).order_by("-joined_on", "-pk"),
+            )
+            .order_by("-joined_on", "-pk"),
             "measurements": participant.measurements.select_related(
                 "parameter", "school_year"
             ).order_by("parameter__order", "parameter__name", "moment", "measured_on"),
@@ -309,15 +316,31 @@ def mentee_edit(
     and the requests (карта запросов), saved together or not at all."""
     title = str(mentee) if mentee else ""
     data = request.POST if request.method == "POST" else None
+    # Who may not see this pupil's tier is neither shown it nor able to change
+    # it: the choices leave it out and the service keeps what was not shown.
+    tier_hidden = (
+        hides_social_risk(request)
+        if mentee is None
+        else not sees_social_risk_of(request, mentee.participant)
+    )
     person_form = MenteePersonForm(
         data,
         organisation=organisation,
         instance=mentee.participant if mentee else None,
     )
     profile_form = MenteeProfileForm(data, organisation=organisation, instance=mentee)
+    requests = MenteeRequest.objects.filter(mentee=mentee) if mentee else None
     formset = RequestFormSet(
-        data, instance=mentee or MenteeProfile(), prefix="requests"
+        data,
+        instance=mentee or MenteeProfile(),
+        prefix="requests",
+        queryset=requests.exclude(form__is_social_risk=True)
+        if requests is not None and tier_hidden
+        else requests,
+        form_kwargs={"hide_tier": tier_hidden},
     )
+    if tier_hidden:
+        limit_tier_choices(request, profile_form)
     other_errors = []
     if data is not None:
         valid = [form.is_valid() for form in (person_form, profile_form, formset)]
@@ -337,7 +360,9 @@ def mentee_edit(
                         _("%(name)s is added to the mentee base.") % {"name": saved},
                     )
                 else:
-                    saved = services.mentee_update(mentee=mentee, **arguments)
+                    saved = services.mentee_update(
+                        mentee=mentee, tier_hidden=tier_hidden, **arguments
+                    )
                     messages.success(request, _("Changes saved."))
             except ValidationError as error:
                 other_errors = attach_errors(error, person_form, profile_form)
@@ -523,8 +548,11 @@ def render_mentor_detail(
             ),
         )
 
-    pairs = [(pair, False) for pair in with_counts(mentor.pairs.all())] + [
-        (pair, True) for pair in with_counts(mentor.co_pairs.all())
+    pairs = [
+        (pair, False) for pair in with_counts(without_tier(request, mentor.pairs.all()))
+    ] + [
+        (pair, True)
+        for pair in with_counts(without_tier(request, mentor.co_pairs.all()))
     ]
     pairs.sort(key=lambda item: (item[0].start_on, item[0].pk), reverse=True)
     return render(

@@ -331,6 +331,11 @@ EXPORT_RULES: dict[str, Case] = {
     ),
     "pairs-order": Case(manager_list(), query=lambda w: {"pair": w.pair.pk}),
     "pairs-list": Case(manager_list(), query=lambda w: {"pair": w.pair.pk}),
+    # The social-risk pairs' own order: those who may see the tier, not the deputy.
+    "pairs-order-confidential": Case(
+        rule(403, head=200, curator=200, outsider=200),
+        query=lambda w: {"pair": w.pair.pk},
+    ),
     "pair-journal": Case(pair_page(), query=lambda w: {"pair": w.pair.pk}),
     "pair-plan": Case(pair_page(), query=lambda w: {"pair": w.pair.pk}),
     "reward-letter": Case(managers(), query=lambda w: {"reward": w.reward.pk}),

@@ -19,8 +19,10 @@ organisation) uses the admin for the rows of *their* organisations only:
   the rows of the user's organisations (`RELATED_PATHS`); a foreign key to the
   organisation itself becomes required, so nothing is created outside them.
 * the social-risk tier: a user without a role of `SOCIAL_RISK_ROLES` in every
-  organisation they manage gets neither `social_risk_fields` nor the rows of
-  `social_risk_rows` (a `Q`).
+  organisation they manage gets neither `social_risk_fields` nor the rows of the
+  tier (`mentoring.tier.tier_condition` of the model, or `social_risk_rows`): not
+  in changelists, change, history or delete pages, choices of relations or list
+  filters; a many-to-many value they were not shown is kept when they save.
 
 Inlines follow their parent's object permissions (`ScopedInline`).
 """
@@ -29,6 +31,8 @@ from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
+
+from mentoring.tier import tier_condition
 
 # The lookup from a related model (by label) to its organisation: the choices of
 # a foreign key or a many-to-many field to it are limited through it.
@@ -137,10 +141,13 @@ class ScopedFieldsMixin:
             )
             if label == "mentoring.Organisation" and not db_field.many_to_many:
                 formfield.required = True
-        if label == "mentoring.MenteeCategory" and hides_social_risk(request):
-            formfield.queryset = formfield.queryset.filter(is_sensitive=False)
-        if label == "mentoring.MentoringForm" and hides_social_risk(request):
-            formfield.queryset = formfield.queryset.exclude(is_social_risk=True)
+        condition = tier_condition(db_field.related_model)
+        if (
+            queryset is not None
+            and condition is not None
+            and hides_social_risk(request)
+        ):
+            formfield.queryset = formfield.queryset.exclude(condition)
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -189,9 +196,45 @@ class ScopedFieldsMixin:
         return exclude or None
 
     def _social_risk_queryset(self, request, queryset):
-        if self.social_risk_rows is not None and hides_social_risk(request):
-            queryset = queryset.exclude(self.social_risk_rows)
+        condition = self.social_risk_rows
+        if condition is None:
+            condition = tier_condition(queryset.model)
+        if condition is not None and hides_social_risk(request):
+            queryset = queryset.exclude(condition)
         return queryset
+
+    def save_related(self, request, form, formsets, change):
+        """Keep the many-to-many values of the tier (a programme's social-risk
+        form) that the user was not offered: saving the form must not drop them."""
+        kept = {}
+        if change and not is_superuser(request) and hides_social_risk(request):
+            for field in form.instance._meta.many_to_many:
+                condition = tier_condition(field.related_model)
+                if condition is not None and field.name in form.cleaned_data:
+                    kept[field.name] = list(
+                        getattr(form.instance, field.name).filter(condition)
+                    )
+        super().save_related(request, form, formsets, change)
+        for name, rows in kept.items():
+            if rows:
+                getattr(form.instance, name).add(*rows)
+
+
+class TierRelatedOnlyFieldListFilter(admin.RelatedOnlyFieldListFilter):
+    """The values present in the user's rows, without those of the tier for a
+    user who may not see it."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        condition = tier_condition(field.related_model)
+        if condition is None or is_superuser(request) or not hides_social_risk(request):
+            return choices
+        hidden = set(
+            field.related_model._default_manager.filter(condition).values_list(
+                "pk", flat=True
+            )
+        )
+        return [(pk, label) for pk, label in choices if pk not in hidden]
 
 
 class OrganisationScopedAdmin(ScopedFieldsMixin):
@@ -312,7 +355,7 @@ class OrganisationScopedAdmin(ScopedFieldsMixin):
                 except (FieldDoesNotExist, AttributeError):
                     field = None
                 if field is not None and field.is_relation:
-                    item = (item, admin.RelatedOnlyFieldListFilter)
+                    item = (item, TierRelatedOnlyFieldListFilter)
             result.append(item)
         return result
 

@@ -14,6 +14,7 @@ from pairs.reminders import (
     only_kinds,
     pairs_with_reminders,
 )
+from people.access import without_tier
 
 register = template.Library()
 
@@ -29,12 +30,15 @@ def curator_attention(context, limit: int = 6):
     if not access.is_manager or access.organisation is None:
         return {"show": False}
     today = timezone.localdate()
-    pairs = Pair.objects.open().for_organisation(access.organisation)
+    pairs = without_tier(
+        request, Pair.objects.open().for_organisation(access.organisation)
+    )
     grouped = only_kinds(
         pairs_with_reminders(pairs, today=today), (PAST_END, OVERDUE_ITEM)
     )
     low = (
-        Feedback.objects.filter(
+        without_tier(request, Feedback.objects.all())
+        .filter(
             pair__programme__organisation=access.organisation,
             rating__lte=Feedback.LOW_RATING,
             created_at__gte=timezone.now() - timedelta(days=LOW_RATING_DAYS),
