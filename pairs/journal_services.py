@@ -102,9 +102,10 @@ def _check_same_day(
     """One meeting per pair (or programme), date and type unless the author confirms
     a second one: a double submit of the form is refused, while a real second
     meeting on the same day stays one tick away (so no database constraint)."""
-    if not confirmed and same_day.filter(
-        meeting_type=meeting_type, held_on=held_on
-    ).exists():
+    if (
+        not confirmed
+        and same_day.filter(meeting_type=meeting_type, held_on=held_on).exists()
+    ):
         errors.setdefault("confirm_same_day", []).append(
             ValidationError(
                 message,

@@ -266,7 +266,7 @@ def general_meeting_edit(request: HttpRequest, meeting: Meeting) -> HttpResponse
             "next_step": meeting.next_step,
         },
     )
-    del form.fields["programme"]
+    del form.fields["programme"], form.fields["confirm_same_day"]
     if request.method == "POST" and form.is_valid():
         try:
             meeting_update(
