@@ -192,35 +192,50 @@ def render_pdf(template_name: str, context: dict, request=None) -> bytes:
     html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else None
     return HTML(
-        string=html, base_url=base_url, url_fetcher=_static_url_fetcher()
+        string=html, base_url=base_url, url_fetcher=_static_url_fetcher(base_url)
     ).write_pdf()
 
 
-def _static_url_fetcher():
-    """A WeasyPrint URL fetcher that reads /static/… (print.css) from the static
-    files on disk instead of asking the site over HTTP, which would need the server
-    to call itself (and does not exist in tests or management commands)."""
+def _static_url_fetcher(base_url: str | None):
+    """A WeasyPrint URL fetcher that serves the portal's own static files (print.css)
+    from disk and refuses every other URL: `file:`, `data:`, other hosts, pages of
+    the site, names with `..` or absolute ones. A document names only print.css
+    (no images, fonts or data: URIs), so nothing else is needed; a refusal raises,
+    and WeasyPrint logs it and renders without that resource. Reading from disk
+    also spares the server a request to itself (which tests and management commands
+    could not answer)."""
     from django.conf import settings
     from django.contrib.staticfiles import finders
     from django.contrib.staticfiles.storage import staticfiles_storage
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+    site = urlsplit(base_url) if base_url else None
+    static_path = urlsplit(settings.STATIC_URL).path
+
+    def static_name(url: str) -> str | None:
+        parts = urlsplit(url)
+        if site is None or (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
+            return None
+        if not parts.path.startswith(static_path):
+            return None
+        name = unquote(parts.path.removeprefix(static_path))
+        segments = name.split("/")
+        if "\\" in name or "\0" in name or any(s in ("", ".", "..") for s in segments):
+            return None
+        return name
+
     class StaticURLFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            path = urlsplit(url).path
-            if path.startswith(settings.STATIC_URL):
-                name = unquote(path.removeprefix(settings.STATIC_URL))
-                found = finders.find(name)
-                if not found and staticfiles_storage.exists(name):
-                    found = staticfiles_storage.path(name)
-                if found:
-                    with open(found, "rb") as file:
-                        body = file.read()
-                    content_type = mimetypes.guess_type(name)[0]
-                    return URLFetcherResponse(
-                        url, body, {"Content-Type": content_type or "text/plain"}
-                    )
-            return super().fetch(url, headers)
+            name = static_name(url)
+            found = name and finders.find(name)
+            if name and not found and staticfiles_storage.exists(name):
+                found = staticfiles_storage.path(name)
+            if not found:
+                raise ValueError(f"Not a static file of the portal: {url[:200]}")
+            with open(found, "rb") as file:
+                body = file.read()
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
     return StaticURLFetcher()
 
