@@ -74,6 +74,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files keep their cache headers), before the rest:
+    # every page and export Django renders is Cache-Control: no-store, private.
+    "mentoring.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -226,12 +229,17 @@ if not DEBUG:
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins with the
 # same user name from the same address, that pair is locked for AXES_COOLOFF_TIME;
-# other users, and the same user from elsewhere, are not affected. An administrator
+# other users, and the same user from elsewhere, are not affected. A user name that
+# failed AXES_ACCOUNT_FAILURE_LIMIT times from all addresses together within the
+# cool-off is locked from every address (one account sprayed from many addresses;
+# mentoring.lockout, as axes has one limit for all combinations). An administrator
 # unlocks with `manage.py axes_reset_username <name>` (or axes_reset) or by deleting
-# the row in the admin («Access attempts»).
+# the rows in the admin («Access attempts»).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("AXES_ACCOUNT_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "mentoring.lockout.AccountLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
