@@ -305,3 +305,36 @@ class MentorTrainingAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     search_fields = ["title", "mentor__participant__search_text"]
     list_select_related = ["mentor__participant"]
     autocomplete_fields = ["mentor"]
+
+
+@admin.register(models.AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Append-only: nobody adds, changes or deletes a row, not even a superuser."""
+
+    list_display = [
+        "at",
+        "user_name",
+        "action",
+        "description",
+        "participant_name",
+        "ip_address",
+    ]
+    list_filter = ["action", "organisation"]
+    search_fields = ["user_name", "description", "participant_name"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+

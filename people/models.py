@@ -742,3 +742,87 @@ class Consent(models.Model):
             and (self.revoked_on is None or self.revoked_on > today)
             and (self.valid_until is None or self.valid_until >= today)
         )
+
+
+class AccessLogQuerySet(models.QuerySet):
+    """Append-only: a bulk update or delete is refused."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The access log is append-only.")
+
+
+class AccessLog(models.Model):
+    """«Журнал доступа»: who read or changed data of the confidential social-risk
+    tier, when and from where — on its own pages and wherever else the tier is
+    shown (a mentee card, a list filtered by a sensitive category, an export). The
+    description names what was read, never its contents.
+
+    A row is never rewritten: who read (`user_name`) and whose data
+    (`participant_name`) are snapshots taken when it was written, and the links to
+    the user and the participant keep their ids when those are deleted (no
+    database constraint, nothing done on delete), so a deletion changes no row."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("view")
+        CREATE = "create", _("create")
+        UPDATE = "update", _("update")
+        DELETE = "delete", _("delete")
+        EXPORT = "export", _("export or print")
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    user_name = models.CharField(_("user name"), max_length=255)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_pk = models.PositiveBigIntegerField(_("object id"), null=True)
+    description = models.CharField(_("description"), max_length=255)
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("pupil"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    participant_name = models.CharField(_("pupil's name"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+    path = models.CharField(_("address of the page"), max_length=500, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "-at"], name="access_log_org_at")
+        ]
+
+    def __str__(self):
+        return f"{self.at:%d.%m.%Y %H:%M} {self.user_name}: {self.description}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The access log is append-only.")

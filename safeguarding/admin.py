@@ -3,8 +3,9 @@ work with them, and they log every read); the access log read-only for everyone.
 
 from django.contrib import admin
 
+from people.audit import log_access
+from people.models import AccessLog
 from safeguarding import models
-from safeguarding.log import log_access
 
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):
@@ -38,7 +39,7 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
         if request.method == "GET" and response.status_code == 200:
             obj = self.get_object(request, object_id)
             if obj is not None:
-                log_access(request, models.AccessLog.Action.VIEW, obj)
+                log_access(request, AccessLog.Action.VIEW, obj)
         return response
 
     def save_model(self, request, obj, form, change):
@@ -46,12 +47,12 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         action = (
-            models.AccessLog.Action.UPDATE if change else models.AccessLog.Action.CREATE
+            AccessLog.Action.UPDATE if change else AccessLog.Action.CREATE
         )
         log_access(request, action, obj)
 
     def delete_model(self, request, obj):
-        log_access(request, models.AccessLog.Action.DELETE, obj)
+        log_access(request, AccessLog.Action.DELETE, obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
@@ -77,28 +78,3 @@ for model in (
 @admin.register(models.RehabilitationProgramme)
 class RehabilitationProgrammeAdmin(SuperuserOnlyAdmin):
     inlines = [ActivityInline]
-
-
-@admin.register(models.AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    """Append-only: nobody adds, changes or deletes a row, not even a superuser."""
-
-    list_display = ["at", "user_name", "action", "description", "ip_address"]
-    list_filter = ["action", "organisation"]
-    search_fields = ["user_name", "description"]
-    date_hierarchy = "at"
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,9 +4,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.lib.export import Exporter, register
+from people.audit import log_access
+from people.models import AccessLog
 from safeguarding.access import is_head
-from safeguarding.log import log_access
-from safeguarding.models import AccessLog
 from safeguarding.views import log_queryset
 
 
@@ -36,7 +36,7 @@ class AccessLogExporter(Exporter):
                 row.user_name,
                 row.get_action_display(),
                 row.description,
-                row.participant.full_name if row.participant else "",
+                row.participant_name,
                 row.ip_address or "",
                 row.user_agent,
                 row.path,

@@ -2,14 +2,12 @@
 (date order, file type and size) live on the models; the forms only collect."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.lib.files import EVIDENCE_ACCEPT
 from people.forms import DateInput
-from people.models import Participant
+from people.models import AccessLog
 from safeguarding.models import (
-    AccessLog,
     DiagnosticsSource,
     FamilyCard,
     FamilyCategory,
@@ -161,11 +159,13 @@ class IndexFilterForm(BootstrapFilterForm):
 
 
 class LogFilterForm(BootstrapFilterForm):
-    user = forms.ModelChoiceField(
-        label=_("User"), queryset=get_user_model().objects.none(), required=False
+    # The choices are the names the rows keep (snapshots): a deleted user or
+    # pupil is still found by the name they had.
+    user = forms.TypedChoiceField(
+        label=_("User"), coerce=int, empty_value=None, required=False
     )
-    participant = forms.ModelChoiceField(
-        label=_("Pupil"), queryset=Participant.objects.none(), required=False
+    participant = forms.TypedChoiceField(
+        label=_("Pupil"), coerce=int, empty_value=None, required=False
     )
     action = forms.ChoiceField(
         label=_("Action"),
@@ -177,22 +177,28 @@ class LogFilterForm(BootstrapFilterForm):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        rows = AccessLog.objects.filter(organisation=organisation)
-        self.fields["user"].queryset = get_user_model().objects.filter(
-            pk__in=rows.values("user")
-        )
-        self.fields["participant"].queryset = Participant.objects.filter(
-            pk__in=rows.values("participant")
-        )
+        rows = AccessLog.objects.filter(organisation=organisation).order_by()
+        for name in ("user", "participant"):
+            named = (
+                rows.exclude(**{f"{name}_id": None})
+                .values_list(f"{name}_id", f"{name}_name")
+                .distinct()
+            )
+            names = {}
+            for pk, label in named:
+                names.setdefault(pk, label)  # one name per id
+            self.fields[name].choices = [("", _("any"))] + sorted(
+                names.items(), key=lambda item: item[1]
+            )
 
     def filter(self, queryset):
         if not self.is_valid():
             return queryset
         data = self.cleaned_data
         if data["user"]:
-            queryset = queryset.filter(user=data["user"])
+            queryset = queryset.filter(user_id=data["user"])
         if data["participant"]:
-            queryset = queryset.filter(participant=data["participant"])
+            queryset = queryset.filter(participant_id=data["participant"])
         if data["action"]:
             queryset = queryset.filter(action=data["action"])
         if data["date_from"]:

@@ -1,5 +1,6 @@
-"""The confidential tier of the social-risk form (seed 002, lines 360–400) and the
-access log that records every read and change of it.
+"""The confidential tier of the social-risk form (seed 002, lines 360–400); the
+access log that records every read and change of it is `people.AccessLog` (the
+tier is read on pages of every app, all of which stand on people).
 
 The records belong to a pupil (`people.Participant`); who may see them is decided by
 `people.access.sees_social_risk_of` and `safeguarding.access`, never here.
@@ -14,7 +15,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.lib.files import validate_evidence_file
-from mentoring.models import Organisation
 from people.models import Participant
 
 
@@ -404,75 +404,3 @@ class PreventionRegistration(Record):
                     )
                 }
             )
-
-
-class AccessLogQuerySet(models.QuerySet):
-    """Append-only: a bulk update or delete is refused."""
-
-    def update(self, **kwargs):
-        raise PermissionError("The access log is append-only.")
-
-    def delete(self):
-        raise PermissionError("The access log is append-only.")
-
-
-class AccessLog(models.Model):
-    """«Журнал доступа»: who read or changed which confidential record, when and from
-    where. The description names the record, never its contents."""
-
-    class Action(models.TextChoices):
-        VIEW = "view", _("view")
-        CREATE = "create", _("create")
-        UPDATE = "update", _("update")
-        DELETE = "delete", _("delete")
-        EXPORT = "export", _("export or print")
-
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    user_name = models.CharField(_("user name"), max_length=255)
-    organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    object_type = models.CharField(_("object type"), max_length=100, blank=True)
-    object_pk = models.PositiveBigIntegerField(_("object id"), null=True)
-    description = models.CharField(_("description"), max_length=255)
-    participant = models.ForeignKey(
-        Participant,
-        verbose_name=_("pupil"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True)
-    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
-    path = models.CharField(_("address of the page"), max_length=500, blank=True)
-
-    objects = AccessLogQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("access log entry")
-        verbose_name_plural = _("access log")
-        ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["organisation", "-at"])]
-
-    def __str__(self):
-        return f"{self.at:%d.%m.%Y %H:%M} {self.user_name}: {self.description}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The access log is append-only.")

@@ -3,8 +3,8 @@ transaction: a change is never saved without its row."""
 
 from django.db import transaction
 
-from safeguarding.log import log_access
-from safeguarding.models import AccessLog
+from people.audit import log_access
+from people.models import AccessLog
 
 
 @transaction.atomic

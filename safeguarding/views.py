@@ -20,7 +20,8 @@ from mentoring.lib.export import PDF, file_response, render_pdf
 from mentoring.lib.listing import paginate, querystring_without
 from mentoring.lib.search import search
 from pairs.models import Pair, PairMentee
-from people.models import Participant
+from people.audit import log_access
+from people.models import AccessLog, Participant
 from safeguarding import forms, services
 from safeguarding.access import (
     get_participant,
@@ -30,9 +31,7 @@ from safeguarding.access import (
     require_specialist,
     writes_all,
 )
-from safeguarding.log import log_access
 from safeguarding.models import (
-    AccessLog,
     FamilyCard,
     HomeVisitAct,
     PreventionRegistration,
@@ -388,9 +387,7 @@ def visit_scan(request: HttpRequest, pk: int) -> HttpResponse:
 def log_queryset(request, params):
     organisation = request.access.organisation
     filters = forms.LogFilterForm(params or None, organisation=organisation)
-    rows = AccessLog.objects.filter(organisation=organisation).select_related(
-        "participant"
-    )
+    rows = AccessLog.objects.filter(organisation=organisation)
     return filters, filters.filter(rows)
 
 

@@ -349,7 +349,13 @@ EXPORT_RULES: dict[str, Case] = {
 # reminders log) are 403 for them; everyone else is sent to the admin's login.
 ADMIN_CHANGELIST = Case(rule(302, head=200))
 SUPERUSER_ONLY_CHANGELIST = Case(rule(302, head=403))
-SUPERUSER_ONLY_ADMINS = {"safeguarding", "axes", "auth", "pairs_remindersent"}
+SUPERUSER_ONLY_ADMINS = {
+    "safeguarding",
+    "axes",
+    "auth",
+    "pairs_remindersent",
+    "people_accesslog",
+}
 
 
 def admin_changelist_case(name: str) -> Case:

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from safeguarding.models import AccessLog
+from people.models import AccessLog
 
 from .conftest import ALLOWED, REFUSED, SPECIALISTS
 
@@ -221,7 +221,7 @@ def test_head_sees_filters_and_exports_the_log(
 def test_log_of_another_organisation_is_not_shown(
     client, head, outsider, other_organisation
 ):
-    from safeguarding.models import AccessLog as Log
+    from people.models import AccessLog as Log
 
     Log.objects.create(
         user=outsider,

@@ -7,7 +7,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from people.access import access_for
-from safeguarding.models import AccessLog, PreventionRegistration
+from people.models import AccessLog
+from safeguarding.models import PreventionRegistration
 from tests import factories as f
 
 from . import factories as sf
@@ -27,7 +28,7 @@ def log_row(organisation, curator, pupil):
 
 def test_superuser_cannot_change_add_or_delete_log_rows(client, superuser, log_row):
     client.force_login(superuser)
-    base = "admin:safeguarding_accesslog"
+    base = "admin:people_accesslog"
     assert client.get(reverse(f"{base}_changelist")).status_code == 200
     change = client.get(reverse(f"{base}_change", args=[log_row.pk]))
     assert change.status_code == 200
@@ -52,8 +53,12 @@ def test_superuser_cannot_change_add_or_delete_log_rows(client, superuser, log_r
 def test_staff_who_are_not_superusers_get_no_admin_for_records(client, records):
     staff = f.UserFactory(username="staff", is_staff=True)
     client.force_login(staff)
-    for name in ("socialdiagnostics", "homevisitact", "accesslog"):
-        url = reverse(f"admin:safeguarding_{name}_changelist")
+    for name in (
+        "safeguarding_socialdiagnostics",
+        "safeguarding_homevisitact",
+        "people_accesslog",
+    ):
+        url = reverse(f"admin:{name}_changelist")
         response = client.get(url)
         # refused: 403, or sent to the admin's login page (not an admin user here)
         assert response.status_code in (302, 403)

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
-from safeguarding.models import AccessLog, validate_scan
+from people.models import AccessLog
+from safeguarding.models import validate_scan
 
 from . import factories as sf
 
@@ -73,7 +74,7 @@ def test_log_label_has_no_contents(records, pupil):
 def test_forwarded_for_is_trusted_only_when_the_setting_says_so(settings):
     from django.test import RequestFactory
 
-    from safeguarding.log import client_ip
+    from people.audit import client_ip
 
     request = RequestFactory().get(
         "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.1"

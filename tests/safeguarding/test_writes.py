@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from people.models import AccessLog
 from safeguarding.models import (
-    AccessLog,
     HomeVisitAct,
     PreventionRegistration,
     PreventiveWorkEntry,

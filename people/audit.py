@@ -1,9 +1,12 @@
-"""`log_access`: one row of the access log per read or change of the confidential
-tier. The description names the record (kind, date, pupil), never its contents."""
+"""`log_access`: one row of the access log (`people.AccessLog`) per read or change
+of the confidential social-risk tier — its records (safeguarding) and, wherever
+else they are shown, a pupil's sensitive categories, requests of the social-risk
+form and the pairs of that form (`log_tier_read`). The description names what was
+read, never its contents."""
 
 from django.conf import settings
 
-from safeguarding.models import AccessLog
+from people.models import AccessLog
 
 USER_AGENT_LENGTH = 255
 
@@ -48,6 +51,7 @@ def log_access(
         object_pk=obj.pk if obj is not None else None,
         description=str(description)[:255],
         participant=participant,
+        participant_name=participant.full_name[:255] if participant else "",
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
         path=request.get_full_path()[:500],
