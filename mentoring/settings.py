@@ -200,6 +200,9 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 REMINDER_SOURCES = ["monitoring.questionnaire_services.questionnaire_reminders"]
 # A meeting can be edited by its author for this many days after it was logged.
 MEETING_EDIT_DAYS = int(os.environ.get("MEETING_EDIT_DAYS", "7"))
+# Anonymous questionnaires show results only from this many respondents on (never
+# fewer than 3: monitoring.stats.anonymous_min_group).
+ANONYMOUS_MIN_GROUP = int(os.environ.get("ANONYMOUS_MIN_GROUP", "5"))
 # Excel files imported into the bases: a larger upload is refused before parsing.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 

@@ -243,17 +243,23 @@ def make_campaign(
         day = min(opens_on + timedelta(days=rng.randint(0, 6)), closes_on, today)
         invitation.answered_on = day
         invitation.save(update_fields=["answered_on"])
-        anonymous = questionnaire.is_anonymous
-        response = Response.objects.create(
-            campaign=campaign,
-            invitation=None if anonymous else invitation,
-            participant=None if anonymous else participant,
-            pair=None if anonymous else pair,
-            role=questionnaire.audience,
-            form=pair.form,
-            submitted_on=day,
-            via=Response.Via.WORKSPACE if participant.user_id else Response.Via.LINK,
-        )
+        if questionnaire.is_anonymous:  # as questionnaire_services.response_submit
+            response = Response.objects.create(
+                campaign=campaign, role=questionnaire.audience
+            )
+        else:
+            response = Response.objects.create(
+                campaign=campaign,
+                invitation=invitation,
+                participant=participant,
+                pair=pair,
+                role=questionnaire.audience,
+                form=pair.form,
+                submitted_on=day,
+                via=Response.Via.WORKSPACE
+                if participant.user_id
+                else Response.Via.LINK,
+            )
         for question in questions:
             if moment == AskedWhen.ENTRY:
                 mean = ENTRY_MEAN

@@ -4,7 +4,8 @@
 section. `monitoring_data` gathers the figures for the monitoring page as well.
 
 Anonymous questionnaires: nothing here reads who answered — only the figures of
-monitoring/stats.py and the texts of open answers, which carry no names.
+monitoring/stats.py and the texts of open answers, which carry no names; a campaign
+whose answers stats.py withholds (too few, or still open) shows why instead.
 """
 
 from __future__ import annotations
@@ -43,10 +44,16 @@ class MonitoringData:
     swot: Swot | None = None
     dynamics: object = None
     indicators: list | None = None
+    # campaign id → why its answers are not shown ("" when they are)
+    withheld: dict = field(default_factory=dict)
 
     @property
     def quadrants(self):
         return points_by_quadrant(self.swot)
+
+    @property
+    def latest_exit_withheld(self) -> str:
+        return self.withheld.get(self.latest_exit.pk, "") if self.latest_exit else ""
 
     @property
     def campaign_rows(self):
@@ -64,6 +71,13 @@ def monitoring_data(programme, school_year, *, hide_tier=False) -> MonitoringDat
     campaigns = year_campaigns(programme, school_year)
     exits = [c for c in campaigns if c.questionnaire.moment == AskedWhen.EXIT]
     latest_exit = exits[-1] if exits else None
+    respondents = stats.respondent_counts(campaigns)
+    withheld = {
+        c.pk: stats.withheld_message(
+            stats.withheld(c, respondents=respondents[c.pk]), respondents[c.pk]
+        )
+        for c in campaigns
+    }
     return MonitoringData(
         programme=programme,
         school_year=school_year,
@@ -77,6 +91,7 @@ def monitoring_data(programme, school_year, *, hide_tier=False) -> MonitoringDat
         .first(),
         dynamics=programme_dynamics(programme, school_year, hide_tier=hide_tier),
         indicators=indicator_rows(programme, school_year),
+        withheld=withheld,
     )
 
 
@@ -255,6 +270,7 @@ class MonitoringReportExporter(Exporter):
             {
                 "campaign": campaign,
                 "rate": rate,
+                "withheld": data.withheld.get(campaign.pk, ""),
                 "scale": [s for s in qstats if s.question.kind == Question.Kind.SCALE],
                 "choices": [
                     s
@@ -324,6 +340,8 @@ class MonitoringReportExporter(Exporter):
                 rate.percent if rate else None,
             ]
             yield [*head, None, None, None, None, None, None, None]
+            if self.data().withheld.get(campaign.pk):
+                yield [campaign.title, *[None] * 10, self.data().withheld[campaign.pk]]
             for stat in qstats:
                 question = stat.question
                 mean = float(stat.mean) if stat.mean is not None else None

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mentoring.lib.validators import validate_link
 from mentoring.models import CatalogueItem, SchoolYear
 from pairs.models import Pair
 from people.models import Participant
@@ -468,8 +469,11 @@ class Invitation(models.Model):
 
 
 class Response(models.Model):
-    """A filled questionnaire. For an anonymous questionnaire `invitation`,
-    `participant` and `pair` stay empty: only the role and the form are kept."""
+    """A filled questionnaire. For an anonymous questionnaire only the campaign, the
+    role (the questionnaire's audience, the same for all) and the answers are kept:
+    no invitation, participant, pair, form, date or way of answering, since the
+    curator sees who answered on which day in which pair and form, and any of these
+    would join the answer back to one pupil."""
 
     class Via(models.TextChoices):
         WORKSPACE = "workspace", _("in the workspace")
@@ -516,14 +520,29 @@ class Response(models.Model):
         blank=True,
         related_name="+",
     )
-    submitted_on = models.DateField(_("submitted on"))
-    via = models.CharField(_("answered"), max_length=10, choices=Via.choices)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    via = models.CharField(
+        _("answered"), max_length=10, choices=Via.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("filled questionnaire")
         verbose_name_plural = _("filled questionnaires")
         # No ordering by creation: anonymous answers must not line up with invitations.
         ordering = ["campaign", "role", "form"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(submitted_on__isnull=False)
+                | Q(
+                    invitation__isnull=True,
+                    participant__isnull=True,
+                    pair__isnull=True,
+                    form__isnull=True,
+                    via="",
+                ),
+                name="response_undated_keeps_no_link",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.campaign} — {self.get_role_display()}"
@@ -621,7 +640,13 @@ class SwotPoint(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.TextField(_("point"))
     evidence_label = models.CharField(_("evidence"), max_length=255, blank=True)
-    evidence_url = models.CharField(_("evidence link"), max_length=500, blank=True)
+    evidence_url = models.CharField(
+        _("evidence link"),
+        max_length=500,
+        blank=True,
+        validators=[validate_link],
+        help_text=_("A page of the portal (/…) or an http(s) address."),
+    )
     kind = models.SlugField(
         _("drafted from"),
         max_length=40,

@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import SchoolYear
+from monitoring import stats
 from monitoring.models import (
     Answer,
     AskedWhen,
@@ -469,6 +470,16 @@ def campaign_close(*, campaign: Campaign, today: date) -> Campaign:
 def campaign_extend(*, campaign: Campaign, closes_on: date, today: date) -> Campaign:
     if closes_on is None or closes_on < today:
         raise ValidationError({"closes_on": _("Choose a date from today on.")})
+    if not stats.can_reopen(campaign, today=today):
+        raise ValidationError(
+            {
+                "closes_on": _(
+                    "The results of this anonymous questionnaire have been shown: "
+                    "reopening it would let a late answer be told apart. Launch a "
+                    "new campaign instead."
+                )
+            }
+        )
     if closes_on < campaign.opens_on:
         raise ValidationError(
             {"closes_on": _("The campaign must close on or after the day it opens.")}
@@ -587,16 +598,23 @@ def response_submit(
     cleaned = answers_clean(questions, answers)
     anonymous = questionnaire.is_anonymous
     pair = invitation.pair
-    response = Response.objects.create(
-        campaign=campaign,
-        invitation=None if anonymous else invitation,
-        participant=None if anonymous else invitation.participant,
-        pair=None if anonymous else pair,
-        role=questionnaire.audience,
-        form=pair.form if pair else None,
-        submitted_on=today,
-        via=via,
-    )
+    if anonymous:
+        # The curator sees who answered, on which day, in which pair: the answer
+        # keeps none of it (see Response).
+        response = Response.objects.create(
+            campaign=campaign, role=questionnaire.audience
+        )
+    else:
+        response = Response.objects.create(
+            campaign=campaign,
+            invitation=invitation,
+            participant=invitation.participant,
+            pair=pair,
+            role=questionnaire.audience,
+            form=pair.form if pair else None,
+            submitted_on=today,
+            via=via,
+        )
     Answer.objects.bulk_create(
         Answer(response=response, question_id=question_id, **fields)
         for question_id, fields in cleaned.items()

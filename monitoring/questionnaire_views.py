@@ -29,7 +29,14 @@ from monitoring.questionnaire_forms import (
     QuestionnaireFilterForm,
     QuestionnaireForm,
 )
-from monitoring.stats import question_stats, response_rates
+from monitoring.stats import (
+    can_reopen,
+    question_stats,
+    respondent_counts,
+    response_rates,
+    withheld,
+    withheld_message,
+)
 from people.access import require_curator
 
 
@@ -397,7 +404,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         row["answered"] += bool(invitation.answered_on)
     for row in by_role.values():
         row["percent"] = round(row["answered"] * 100 / row["invited"])
-    stats = question_stats(campaign)
+    respondents = respondent_counts([campaign])[campaign.pk]
+    reason = withheld(campaign, respondents=respondents, today=today)
+    stats = question_stats(campaign, today=today)
     return render(
         request,
         "monitoring/questionnaires/campaign_detail.html",
@@ -409,7 +418,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invitations": invitations,
             "anonymous": anonymous,
             "sections": grouped_stats(stats),
-            "extend_form": ExtendForm(initial={"closes_on": campaign.closes_on}),
+            "withheld": withheld_message(reason, respondents),
+            "extend_form": ExtendForm(initial={"closes_on": campaign.closes_on})
+            if can_reopen(campaign, today=today)
+            else None,
             "can_delete": not rate.answered,
             "today": today,
         },

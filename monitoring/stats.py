@@ -1,6 +1,15 @@
 """Stage 1 figures from questionnaire answers: response rates, item averages, the gap
 between expectations (entry) and results (exit). Pages, the SWOT draft and the report
-all read them from here; none of them ever returns who gave an anonymous answer."""
+all read them from here; none of them ever returns who gave an anonymous answer.
+
+Anonymous questionnaires: the curator sees who has answered (and when), so results
+that are small or that move with each answer would tell whose answer is whose. The
+answers of an anonymous campaign are used only once it has closed and only when at
+least `anonymous_min_group()` people answered (`withheld` says why not); they are
+never broken down (an anonymous response keeps no form or pair to break down by),
+and a figure over several campaigns counts only those that are shown themselves, so
+no hidden group can be had by subtracting shown figures from a total.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +18,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
-from monitoring.models import Answer, AskedWhen, Campaign, Invitation, Question
+from monitoring.models import (
+    Answer,
+    AskedWhen,
+    Campaign,
+    Invitation,
+    Question,
+    Response,
+)
+
+FEW = "few"  # fewer respondents than anonymous_min_group()
+OPEN = "open"  # still open: each new answer would change the results by itself
 
 
 def _round(value, places: str = "0.1") -> Decimal | None:
@@ -50,6 +72,83 @@ def response_rates(campaigns: Iterable[Campaign]) -> dict[int, Rate]:
     return rates
 
 
+def anonymous_min_group() -> int:
+    """The fewest respondents whose anonymous answers are shown:
+    settings.ANONYMOUS_MIN_GROUP (5 by default), never below 3 — of two, each knows
+    the other's answers from their own."""
+    return max(3, int(getattr(settings, "ANONYMOUS_MIN_GROUP", 5)))
+
+
+def respondent_counts(campaigns: Iterable[Campaign]) -> dict[int, int]:
+    """Filled questionnaires per campaign id, in one query."""
+    ids = [c.pk for c in campaigns]
+    counts = dict.fromkeys(ids, 0)
+    rows = (
+        Response.objects.filter(campaign_id__in=ids)
+        .values("campaign_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["campaign_id"]] = row["count"]
+    return counts
+
+
+def withheld(campaign: Campaign, *, respondents=None, today=None) -> str:
+    """Why the answers of the campaign may not be shown — FEW or OPEN — or "" when
+    they may. Only an anonymous questionnaire withholds anything."""
+    if not campaign.questionnaire.is_anonymous:
+        return ""
+    if respondents is None:
+        respondents = respondent_counts([campaign])[campaign.pk]
+    if respondents < anonymous_min_group():
+        return FEW
+    if (today or timezone.localdate()) <= campaign.closes_on:
+        return OPEN
+    return ""
+
+
+def shown(campaigns: Iterable[Campaign], *, today=None) -> list[Campaign]:
+    """The campaigns whose answers may be shown or counted (one query at most)."""
+    campaigns = list(campaigns)
+    anonymous = [c for c in campaigns if c.questionnaire.is_anonymous]
+    counts = respondent_counts(anonymous) if anonymous else {}
+    return [
+        c
+        for c in campaigns
+        if not withheld(c, respondents=counts.get(c.pk, 0), today=today)
+    ]
+
+
+def withheld_message(reason: str, respondents: int) -> str:
+    """What a page or a report says in place of withheld results."""
+    if reason == FEW:
+        needed = anonymous_min_group()
+        return "{}. {}".format(
+            gettext("Not enough answers for anonymous results"),
+            ngettext(
+                "At least %(needed)d answer is needed, %(count)d so far.",
+                "At least %(needed)d answers are needed, %(count)d so far.",
+                needed,
+            )
+            % {"needed": needed, "count": respondents},
+        )
+    if reason == OPEN:
+        return gettext(
+            "The questionnaire is anonymous: the results are shown once the "
+            "campaign has closed, so that no answer can be told apart as it comes in."
+        )
+    return ""
+
+
+def can_reopen(campaign: Campaign, *, today) -> bool:
+    """A closed anonymous campaign whose results were shown stays closed: results
+    before and after a late answer differ by exactly that answer."""
+    if not campaign.questionnaire.is_anonymous or today <= campaign.closes_on:
+        return True
+    return withheld(campaign, today=today) == FEW
+
+
 @dataclass
 class QuestionStat:
     question: Question
@@ -67,10 +166,13 @@ class QuestionStat:
         return self.mean / self.question.scale_max
 
 
-def question_stats(campaign: Campaign) -> list[QuestionStat]:
+def question_stats(campaign: Campaign, *, today=None) -> list[QuestionStat]:
     """Every question of the campaign's questionnaire with its figures: the mean and
     the count per value of a scale, the count per option of a choice, the texts of an
-    open question (texts without names: shuffled into question order only)."""
+    open question (sorted by their text, never in the order they came in). Nothing
+    while the answers are `withheld`."""
+    if withheld(campaign, today=today):
+        return []
     questions = list(campaign.questionnaire.questions.all())
     stats = {q.pk: QuestionStat(q) for q in questions}
     for q in questions:
@@ -132,8 +234,9 @@ class Gap:
 
 def scale_means(campaigns: Iterable[Campaign]) -> dict[tuple[int, str], tuple]:
     """(campaign id, topic) → (mean, scale max, question text) for scale questions
-    with a topic. One topic is asked once per questionnaire."""
-    ids = [c.pk for c in campaigns]
+    with a topic. One topic is asked once per questionnaire. Withheld campaigns
+    have none."""
+    ids = [c.pk for c in shown(campaigns)]
     sums: dict[tuple[int, str], list] = {}
     rows = Answer.objects.filter(
         response__campaign_id__in=ids,
@@ -159,7 +262,8 @@ def scale_means(campaigns: Iterable[Campaign]) -> dict[tuple[int, str], tuple]:
 def expectation_gaps(programme, school_year=None) -> list[Gap]:
     """For every topic asked of the same audience at entry and at exit in the
     programme (within the school year when given), the mean expectation and the mean
-    result; the latest entry and exit campaigns of each audience are compared.
+    result; the latest entry and exit campaigns of each audience whose answers may
+    be shown are compared.
     Sorted by the gap, the largest shortfall first."""
     campaigns = Campaign.objects.filter(programme=programme).select_related(
         "questionnaire"
@@ -167,7 +271,7 @@ def expectation_gaps(programme, school_year=None) -> list[Gap]:
     if school_year is not None:
         campaigns = campaigns.filter(school_year=school_year)
     latest: dict[tuple[str, str], Campaign] = {}
-    for campaign in campaigns.order_by("opens_on", "pk"):
+    for campaign in shown(campaigns.order_by("opens_on", "pk")):
         moment = campaign.questionnaire.moment
         if moment in (AskedWhen.ENTRY, AskedWhen.EXIT):
             latest[(campaign.questionnaire.audience, moment)] = campaign

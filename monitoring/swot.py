@@ -312,9 +312,10 @@ def dynamics_points(programme, school_year, dynamics=None) -> list[SwotPoint]:
 
 
 def become_mentor_points(campaigns) -> list[SwotPoint]:
-    """become-mentor: the share of mentees who would like to become mentors."""
+    """become-mentor: the share of mentees who would like to become mentors (of the
+    campaigns whose answers may be shown)."""
     points = []
-    for campaign in campaigns:
+    for campaign in stats.shown(campaigns):
         if campaign.questionnaire.audience != Audience.MENTEE:
             continue
         answers = list(

@@ -3,7 +3,7 @@ name of an anonymous respondent anywhere."""
 
 import io
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -38,13 +38,20 @@ def report_data(programme, year, curator):
     anonymous.save()
     anonymous.questionnaire.is_anonymous = True
     anonymous.questionnaire.save()
+    # closed, and answered by enough people for its results to be shown
+    anonymous.opens_on = date.today() - timedelta(days=10)
+    anonymous.closes_on = date.today() - timedelta(days=1)
+    anonymous.school_year = year
+    anonymous.save()
     respondent = f.ParticipantFactory(
         organisation=programme.organisation, last_name="Засекреченная"
     )
     f.InvitationFactory(
-        campaign=anonymous, participant=respondent, answered_on=date.today()
+        campaign=anonymous, participant=respondent, answered_on=anonymous.opens_on
     )
-    answered(anonymous, text_q, ["Всё понравилось"])
+    for _number in range(4):
+        f.InvitationFactory(campaign=anonymous, answered_on=anonymous.opens_on)
+    answered(anonymous, text_q, ["Всё понравилось", "Хорошо", "Да", "Нет", "Ок"])
     draft_swot(programme, year, curator)
     return campaign
 
