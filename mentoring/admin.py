@@ -60,7 +60,7 @@ class CatalogueAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
 class RoleVariantInline(ScopedInline, admin.TabularInline):
     model = models.RoleVariant
     extra = 0
-    fields = ["name", "code", "order", "is_active"]
+    fields = ["name", "participant_name", "code", "order", "is_active"]
 
 
 class SubprogrammeInline(ScopedInline, admin.StackedInline):
@@ -71,14 +71,23 @@ class SubprogrammeInline(ScopedInline, admin.StackedInline):
 
 @admin.register(models.MentoringForm)
 class MentoringFormAdmin(CatalogueAdmin):
-    list_display = ["name", "mentee_audience", "is_social_risk", "order", "is_active"]
+    list_display = [
+        "name",
+        "participant_name",
+        "mentee_audience",
+        "is_social_risk",
+        "order",
+        "is_active",
+    ]
+    search_fields = ["name", "participant_name", "code"]
     list_filter = ["mentee_audience", "is_social_risk", "is_active"]
     inlines = [RoleVariantInline, SubprogrammeInline]
 
 
 @admin.register(models.RoleVariant)
 class RoleVariantAdmin(CatalogueAdmin):
-    list_display = ["name", "form", "order", "is_active"]
+    list_display = ["name", "participant_name", "form", "order", "is_active"]
+    search_fields = ["name", "participant_name", "code"]
     list_filter = ["form", "is_active"]
     list_select_related = ["form"]
 

@@ -9,6 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -140,6 +141,13 @@ class SchoolYear(models.Model):
 
 # --- Catalogues -----------------------------------------------------------
 
+PARTICIPANT_NAME_HELP = _(
+    "Shown to mentees and mentors, and printed on a pair's journal and plan, "
+    "instead of the official name. It must not describe the mentee as "
+    "deficient nor name the social-risk tier; only the staff of the "
+    "organisation see the official name."
+)
+
 
 class MentoringForm(CatalogueItem):
     """«Форма наставничества»: ученик – ученик, учитель – учитель, …"""
@@ -162,10 +170,26 @@ class MentoringForm(CatalogueItem):
             "psychologist, head and the pair's mentor may see."
         ),
     )
+    participant_name = models.CharField(
+        _("name for participants"),
+        max_length=255,
+        help_text=PARTICIPANT_NAME_HELP,
+    )
 
     class Meta(CatalogueItem.Meta):
         verbose_name = _("form of mentoring")
         verbose_name_plural = _("forms of mentoring")
+
+    def name_for(self, *, official: bool) -> str:
+        """The official name for the organisation's staff, else the neutral one
+        (`mentoring.templatetags.catalogues` decides which a viewer gets)."""
+        return self.name if official else self.neutral_name
+
+    @property
+    def neutral_name(self) -> str:
+        if self.participant_name:
+            return self.participant_name
+        return gettext("Mentor – pupil") if self.is_social_risk else self.name
 
 
 class RoleVariant(CatalogueItem):
@@ -178,11 +202,32 @@ class RoleVariant(CatalogueItem):
         related_name="role_variants",
     )
     description = models.TextField(_("description"), blank=True)
+    participant_name = models.CharField(
+        _("name for participants"),
+        max_length=255,
+        help_text=PARTICIPANT_NAME_HELP,
+    )
 
     class Meta(CatalogueItem.Meta):
         verbose_name = _("role variant")
         verbose_name_plural = _("role variants")
         ordering = ["form__order", "order", "name"]
+
+    def name_for(self, *, official: bool) -> str:
+        """The official name (the methodology's «успевающий – неуспевающий») for
+        the organisation's staff; the neutral one for everybody else."""
+        return self.name if official else self.neutral_name
+
+    @property
+    def neutral_name(self) -> str:
+        """Never the official name: a row without a name for participants (made
+        outside the admin) gets a wording derived from its form."""
+        if self.participant_name:
+            return self.participant_name
+        if self.form.is_social_risk:
+            return gettext("Individual support")
+        form = self.form.neutral_name
+        return gettext("Mentoring: %(form)s") % {"form": form[:1].lower() + form[1:]}
 
 
 class Subprogramme(CatalogueItem):

@@ -183,9 +183,14 @@ class Pair(models.Model):
         ]
 
     def __str__(self):
+        return self.name_for(official=True)
+
+    def name_for(self, *, official: bool) -> str:
+        """The title, else the mentor and the role variant: its official name for
+        the organisation's staff, the neutral one for participants."""
         if self.title:
             return self.title
-        return f"{self.mentor} — {self.role_variant}"
+        return f"{self.mentor} — {self.role_variant.name_for(official=official)}"
 
     @property
     def is_open(self) -> bool:
