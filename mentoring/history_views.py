@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mentoring.tier import in_tier
+
 # Bookkeeping columns never shown as a change.
 SKIPPED_FIELDS = {"id", "search_text", "created_at", "updated_at"}
 HIDDEN = pgettext_lazy("history", "hidden")
@@ -282,6 +284,7 @@ def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         and obj.form.is_social_risk
     ):
         raise Http404
+    log_history_read(request, label, obj, participant, hide_risk=hide_risk)
     return render(
         request,
         "mentoring/history.html",
@@ -292,3 +295,21 @@ def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
             "back_url": reverse(PAGES[label], args=[obj.pk]) if label in PAGES else "",
         },
     )
+
+
+def log_history_read(request, label: str, obj, participant, *, hide_risk: bool):
+    """The history of a record of the social-risk tier is a read of it: logged as
+    its own pages are (people.audit); a record of a pair is logged when the pair
+    is looked up."""
+    from people.audit import log_mentees_read, log_tier_read
+
+    description = _("History of changes")
+    if label.startswith("pairs.") or getattr(obj, "pair_id", None):
+        return  # the pair's lookup (get_pair_for_user) has logged it
+    if label == "people.menteerequest":
+        if not hide_risk and in_tier(obj):
+            log_tier_read(request, [participant], description)
+    elif participant is not None and hasattr(participant, "mentee_profile"):
+        log_mentees_read(
+            request, [participant.mentee_profile], description, hidden=hide_risk
+        )

@@ -3,9 +3,11 @@
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from pairs.models import Pair
 from people.access import without_tier
+from people.audit import log_pairs_read
 
 
 def visible_pairs(request):
@@ -28,8 +30,11 @@ def visible_pairs(request):
 
 def get_pair_for_user(request, pk: int) -> Pair:
     """The pair if the user may see it, else 404 (never 403: a pair that is not
-    yours does not exist for you)."""
-    return get_object_or_404(visible_pairs(request), pk=pk)
+    yours does not exist for you). Opening a pair of the social-risk form is a
+    read of the tier: it is logged (people.audit)."""
+    pair = get_object_or_404(visible_pairs(request), pk=pk)
+    log_pairs_read(request, [pair], gettext("Pair or group"))
+    return pair
 
 
 def role_in_pair(request, pair: Pair) -> str | None:

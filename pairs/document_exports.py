@@ -16,6 +16,7 @@ from mentoring.models import Programme
 from pairs.forms import PairFilterForm
 from pairs.models import Pair, PairMentee
 from people.access import hides_social_risk, without_tier
+from people.audit import log_pairs_read
 from people.exports import CuratorExporter
 
 
@@ -81,6 +82,7 @@ class SelectedPairsExporter(CuratorExporter):
                 .prefetch_related(Prefetch("memberships", queryset=memberships))
                 .order_by("form__order", "mentor__participant__search_text", "pk")
             )
+            log_pairs_read(self.request, self._pairs, self.verbose_name)
             for number, pair in enumerate(self._pairs, start=1):
                 pair.number = number
                 pair.mentee_list = [

@@ -10,6 +10,7 @@ from mentoring.lib.export import Exporter, register
 from pairs.forms import PairFilterForm
 from pairs.models import Pair, PairMentee
 from people.access import hides_social_risk, without_tier
+from people.audit import log_pairs_read
 from people.exports import CuratorExporter, place
 from people.request_map import build_request_map
 
@@ -47,6 +48,8 @@ class PairsExporter(CuratorExporter):
         )
 
     def rows(self):
+        pairs = list(self.queryset())
+        log_pairs_read(self.request, pairs, self.verbose_name)
         yield [
             gettext("No."),
             gettext("Form of mentoring"),
@@ -66,7 +69,7 @@ class PairsExporter(CuratorExporter):
             gettext("Last meeting"),
             gettext("Result"),
         ]
-        for number, pair in enumerate(self.queryset(), start=1):
+        for number, pair in enumerate(pairs, start=1):
             mentees = [
                 membership.mentee.participant for membership in pair.memberships.all()
             ]
@@ -178,6 +181,7 @@ class PairDocumentExporter(Exporter):
         # A pair the user may not open does not exist for them (as on its pages).
         if self.pair() is None:
             raise Http404
+        log_pairs_read(self.request, [self.pair()], self.verbose_name)
         return True
 
     def mentees(self):

@@ -47,6 +47,7 @@ from pairs.models import (
 )
 from pairs.reminders import attach_reminders
 from people.access import limit_tier_choices, require_curator, without_tier
+from people.audit import log_pairs_read
 
 
 def apply_refusal(form, error: ValidationError) -> None:
@@ -367,6 +368,11 @@ def journal_list(request: HttpRequest) -> HttpResponse:
             meetings = meetings.filter(held_on__lte=data["date_to"])
         filtered = any(value for value in data.values())
     page = paginate(request, meetings.order_by("-held_on", "-pk"))
+    log_pairs_read(
+        request,
+        [meeting.pair for meeting in page.object_list if meeting.pair_id],
+        gettext("Journals of meetings"),
+    )
     return render(
         request,
         "pairs/journal_list.html",

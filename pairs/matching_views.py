@@ -22,6 +22,7 @@ from people.access import (
     require_curator,
     visible_categories,
 )
+from people.audit import log_mentees_read
 from people.models import MenteeProfile, MentorProfile
 from people.request_map import BY_AREA, BY_CATEGORY, build_request_map
 
@@ -158,6 +159,7 @@ def for_mentee(request: HttpRequest, pk: int) -> HttpResponse:
     redact_social_risk(request, mentees, matches)
     for mentee in mentees:
         redact_mentee(mentee, hidden=hides_social_risk(request))
+    log_mentees_read(request, mentees, _("Matching"), hidden=hides_social_risk(request))
     rows = ranked(
         matches,
         lambda match: create_pair_url(match.mentor, mentees, form, role_variant),
@@ -217,6 +219,12 @@ def for_mentor(request: HttpRequest, pk: int) -> HttpResponse:
                 redact_mentee(mentee, hidden=True)
     redact_social_risk(
         request, [mentee for match in matches for mentee in match.mentees], matches
+    )
+    log_mentees_read(
+        request,
+        [mentee for match in matches for mentee in match.mentees],
+        _("Matching"),
+        hidden=hides_social_risk(request),
     )
     rows = ranked(
         matches,

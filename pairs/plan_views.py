@@ -43,6 +43,7 @@ from pairs.plan_services import (
     plan_update,
 )
 from people.access import limit_tier_choices, require_curator, without_tier
+from people.audit import log_pairs_read
 
 EDITORS = ("curator", "mentor")
 TICKERS = ("curator", "mentor", "mentee")
@@ -74,7 +75,7 @@ def get_plan_pair(request: HttpRequest, pk: int) -> Pair:
 
 def get_item_for_user(request: HttpRequest, pk: int) -> PlanItem:
     """An item of a plan of a pair the user may see, else 404."""
-    return get_object_or_404(
+    item = get_object_or_404(
         PlanItem.objects.select_related(
             "plan__pair__form",
             "plan__pair__mentor__participant",
@@ -83,6 +84,8 @@ def get_item_for_user(request: HttpRequest, pk: int) -> PlanItem:
         pk=pk,
         plan__pair__in=visible_pairs(request),
     )
+    log_pairs_read(request, [item.plan.pair], gettext("Personalised plan"))
+    return item
 
 
 def get_plan_or_404(pair: Pair) -> Plan:
@@ -325,6 +328,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         pairs = pairs.order_by(F("plan_percent").desc(nulls_last=True), "pk")
     else:
         pairs = pairs.order_by(F("plan_percent").asc(nulls_last=True), "pk")
+    pairs = list(pairs)
+    log_pairs_read(request, pairs, gettext("Personalised plans"))
     return render(
         request,
         "pairs/plan_list.html",

@@ -31,6 +31,7 @@ from pairs.reminders import (
     personal_reminders,
 )
 from people.access import without_tier
+from people.audit import log_pairs_read
 
 
 class PauseForm(forms.Form):
@@ -124,6 +125,11 @@ def mine(request: HttpRequest) -> HttpResponse:
             ),
             CURATOR_PAGE_KINDS,
         )
+    log_pairs_read(
+        request,
+        [pair for pair, _found in [*own, *organisation_pairs]],
+        gettext("Reminders"),
+    )
     paused = (
         Pair.objects.open()
         .for_mentor(request.user)

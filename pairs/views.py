@@ -46,6 +46,7 @@ from people.access import (
     require_pairs_reader,
     without_tier,
 )
+from people.audit import log_pairs_read
 
 SORT_COLUMNS = {
     "mentor": "mentor__participant__search_text",
@@ -120,6 +121,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     )
     pairs, sort = sort_queryset(pairs, request, SORT_COLUMNS, default="-start")
     page_obj = paginate(request, pairs)
+    log_pairs_read(request, page_obj.object_list, gettext("List of pairs and groups"))
     statuses = [
         {"value": value, "label": label, "count": counts[value]}
         for value, label in Pair.Status.choices
@@ -272,6 +274,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    log_pairs_read(request, [pair], gettext("Pair or group"))
     plan = Plan.objects.filter(pair=pair).first()
     next_code = pair.next_meeting_code(timezone.localdate())
     next_meeting = (
@@ -309,6 +312,7 @@ def open_pair_or_redirect(request: HttpRequest, pk: int):
     if not pair.is_open:
         messages.warning(request, gettext("This pair or group is already closed."))
         return organisation, pair, redirect("pairs:detail", pk=pair.pk)
+    log_pairs_read(request, [pair], gettext("Pair or group"))
     return organisation, pair, None
 
 

@@ -1,13 +1,24 @@
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import router
 from django.db.models import Q
+from django.utils.html import strip_tags
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
-from mentoring.lib.admin_scope import OrganisationScopedAdmin, ScopedInline
+from mentoring.lib.admin_scope import (
+    OrganisationScopedAdmin,
+    ScopedInline,
+    hides_social_risk,
+    is_superuser,
+)
 from mentoring.lib.export import admin_action
 from mentoring.lib.search import search
 from people import exports, models  # noqa: F401  (exports: the admin actions' exporters)
+from people.audit import log_tier_read
 from people.resources import MenteeResource, MentorResource
 
 
@@ -87,9 +98,94 @@ class ConsentInline(ScopedInline, admin.TabularInline):
     fields = ["scope", "given_by", "relation", "given_on", "valid_until", "revoked_on"]
 
 
+class PeopleDeletionMixin:
+    """Deleting a person in the admin never tells their social-risk tier.
+
+    Those who may not see the tier (the deputy) delete no person, mentor or mentee
+    here at all: a refusal because of records they cannot see, or a confirmation
+    that lists them, would tell the tier; deleting personal data is for the head
+    and the curator (or `manage.py anonymise_leavers`). For those who may, the
+    confirmation page does not enumerate the confidential records (safeguarding:
+    models marked `confidential_record`) — one line gives their number — and the
+    page, which tells that such records exist, is written to the access log."""
+
+    def has_delete_permission(self, request, obj=None):
+        if not is_superuser(request) and hides_social_risk(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(objs)
+        confidential = [
+            obj
+            for obj in [
+                *collector.protected,
+                *(obj for found in collector.model_objs.values() for obj in found),
+            ]
+            if getattr(type(obj), "confidential_record", False)
+        ]
+        if not confidential:
+            return deleted, counts, perms_needed, protected
+        labels = {capfirst(str(obj._meta.verbose_name)) for obj in confidential}
+        plurals = {str(obj._meta.verbose_name_plural) for obj in confidential}
+
+        def shown(item) -> bool:
+            text = strip_tags(str(item))
+            return not any(text.startswith(f"{label}: ") for label in labels)
+
+        summary = ngettext(
+            "%(count)s record of the confidential social-risk section (not listed)",
+            "%(count)s records of the confidential social-risk section (not listed)",
+            len(confidential),
+        ) % {"count": len(confidential)}
+        protected = [item for item in protected if shown(item)]
+        if any(obj in collector.protected for obj in confidential):
+            protected.append(summary)
+        else:
+            deleted = [*_pruned_nested(deleted, shown), summary]
+        counts = {name: n for name, n in counts.items() if str(name) not in plurals}
+        singulars = {str(obj._meta.verbose_name) for obj in confidential}
+        if perms_needed & singulars:  # the kinds of record the user may not delete
+            perms_needed = {name for name in perms_needed if name not in singulars}
+            perms_needed.add(summary)
+        log_tier_read(
+            request,
+            {
+                obj.participant_id: obj.participant
+                for obj in confidential
+                if hasattr(obj, "participant_id")
+            }.values(),
+            gettext("Delete confirmation in the admin"),
+        )
+        return deleted, counts, perms_needed, protected
+
+
+def _pruned_nested(items, shown):
+    """Django's nested list of deleted objects without the hidden ones (and what
+    hangs under them)."""
+    result, skip_children = [], False
+    for item in items:
+        if isinstance(item, list):
+            if not skip_children:
+                result.append(_pruned_nested(item, shown))
+            skip_children = False
+            continue
+        skip_children = not shown(item)
+        if not skip_children:
+            result.append(item)
+    return result
+
+
 @admin.register(models.Participant)
 class ParticipantAdmin(
-    OrganisationScopedAdmin, NormalisedSearchMixin, admin.ModelAdmin
+    PeopleDeletionMixin,
+    OrganisationScopedAdmin,
+    NormalisedSearchMixin,
+    admin.ModelAdmin,
 ):
     organisation_path = "organisation"
     list_display = [
@@ -158,7 +254,10 @@ class MentorTrainingInline(ScopedInline, admin.TabularInline):
 
 @admin.register(models.MentorProfile)
 class MentorProfileAdmin(
-    OrganisationScopedAdmin, NormalisedSearchMixin, ImportExportModelAdmin
+    PeopleDeletionMixin,
+    OrganisationScopedAdmin,
+    NormalisedSearchMixin,
+    ImportExportModelAdmin,
 ):
     organisation_path = "participant__organisation"
     resource_classes = [MentorResource]
@@ -211,7 +310,10 @@ class MenteeRequestInline(ScopedInline, admin.TabularInline):
 
 @admin.register(models.MenteeProfile)
 class MenteeProfileAdmin(
-    OrganisationScopedAdmin, NormalisedSearchMixin, ImportExportModelAdmin
+    PeopleDeletionMixin,
+    OrganisationScopedAdmin,
+    NormalisedSearchMixin,
+    ImportExportModelAdmin,
 ):
     organisation_path = "participant__organisation"
     # The social-risk tier, hidden from those without access to it (the deputy).
@@ -337,4 +439,3 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-

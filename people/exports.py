@@ -8,7 +8,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.lib.export import Exporter, register
-from people.access import limit_mentee_filters, visible_requests, without_tier
+from people.access import (
+    hides_social_risk,
+    limit_mentee_filters,
+    visible_requests,
+    without_tier,
+)
+from people.audit import log_mentees_read, log_pairs_read
 from people.models import MenteeProfile, MenteeRequest, MentorProfile, Participant
 
 
@@ -125,7 +131,14 @@ class MenteeBaseExporter(CuratorExporter):
             gettext("Link to a case or review of the mentee"),
             gettext("Link to photos or video"),
         ]
-        for mentee in self.queryset():
+        mentees = list(self.queryset())
+        log_mentees_read(
+            self.request,
+            mentees,
+            gettext("Mentee base (export)"),
+            hidden=hides_social_risk(self.request),
+        )
+        for mentee in mentees:
             person = mentee.participant
             requests = "; ".join(
                 request.text
@@ -219,7 +232,13 @@ class MentorBaseExporter(CuratorExporter):
             gettext("Link to a case or review"),
             gettext("Link to photos or video"),
         ]
-        for mentor in self.queryset():
+        mentors = list(self.queryset())
+        log_pairs_read(
+            self.request,
+            [pair for mentor in mentors for pair in mentor.pairs.all()],
+            gettext("Mentor base (export)"),
+        )
+        for mentor in mentors:
             person = mentor.participant
             own = [
                 person.full_name,

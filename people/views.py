@@ -43,6 +43,7 @@ from people.access import (
     visible_requests,
     without_tier,
 )
+from people.audit import log_mentees_read
 from people.filters import OPEN_PAIR_STATUSES, MenteeFilterForm, MentorFilterForm
 from people.forms import (
     MenteeBulkForm,
@@ -198,6 +199,7 @@ def mentee_list(request: HttpRequest) -> HttpResponse:
     hidden = hides_social_risk(request)
     for row in page.object_list:
         redact_mentee(row, hidden=hidden)
+    log_mentees_read(request, page.object_list, _("Mentee base (list)"), hidden=hidden)
     return render(
         request,
         "people/mentee_list.html",
@@ -280,6 +282,7 @@ def mentee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = mentee.participant
     hidden = not sees_social_risk_of(request, participant)
     redact_mentee(mentee, hidden=hidden)
+    log_mentees_read(request, [mentee], _("Mentee card"), hidden=hidden)
     return render(
         request,
         "people/mentee_detail.html",
@@ -368,6 +371,8 @@ def mentee_edit(
                 other_errors = attach_errors(error, person_form, profile_form)
             else:
                 return redirect("people:mentee-detail", pk=saved.pk)
+    if mentee is not None:
+        log_mentees_read(request, [mentee], _("Mentee edit page"), hidden=tier_hidden)
     return render(
         request,
         "people/mentee_form.html",

@@ -54,6 +54,8 @@ class Record(models.Model):
 
     # The date that names the record in lists and in the access log.
     date_field = "created_at"
+    # Never enumerated outside this app (people.admin.PeopleDeletionMixin).
+    confidential_record = True
 
     class Meta:
         abstract = True
@@ -160,6 +162,8 @@ class RehabilitationProgramme(Record):
 class RehabilitationActivity(models.Model):
     """A concrete activity of a programme with its deadline («сроки проведения
     конкретных мероприятий»)."""
+
+    confidential_record = True
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
