@@ -37,7 +37,8 @@ from monitoring.stats import (
     withheld,
     withheld_message,
 )
-from people.access import require_curator
+from people.access import limit_tier_choices, require_curator, without_tier
+from people.audit import log_pairs_read
 
 
 def apply_errors(form, error: ValidationError) -> None:
@@ -176,7 +177,7 @@ def questionnaire_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 def questionnaire_create(request: HttpRequest) -> HttpResponse:
     organisation = require_curator(request)
-    form = QuestionnaireForm(request.POST or None)
+    form = limit_tier_choices(request, QuestionnaireForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         try:
             questionnaire = services.questionnaire_create(
@@ -195,9 +196,12 @@ def questionnaire_create(request: HttpRequest) -> HttpResponse:
 
 def questionnaire_update(request: HttpRequest, pk: int) -> HttpResponse:
     questionnaire = get_own_questionnaire(request, pk)
-    form = QuestionnaireForm(
-        request.POST or None,
-        instance=Questionnaire.objects.get(pk=questionnaire.pk),
+    form = limit_tier_choices(
+        request,
+        QuestionnaireForm(
+            request.POST or None,
+            instance=Questionnaire.objects.get(pk=questionnaire.pk),
+        ),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -356,11 +360,14 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("questionnaire", "").isdigit():
         initial["questionnaire"] = int(request.GET["questionnaire"])
-    form = CampaignForm(
-        request.POST or None,
-        organisation=organisation,
-        questionnaires=questionnaires,
-        initial=initial,
+    form = limit_tier_choices(
+        request,
+        CampaignForm(
+            request.POST or None,
+            organisation=organisation,
+            questionnaires=questionnaires,
+            initial=initial,
+        ),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -391,9 +398,16 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     anonymous = campaign.questionnaire.is_anonymous
     invitations = list(
-        campaign.invitations.select_related(
+        without_tier(request, campaign.invitations.all())
+        .select_related(
             "participant", "user", "pair__form", "pair__mentor__participant"
-        ).order_by("participant__search_text", "user__last_name", "pk")
+        )
+        .order_by("participant__search_text", "user__last_name", "pk")
+    )
+    log_pairs_read(
+        request,
+        [invitation.pair for invitation in invitations if invitation.pair_id],
+        gettext("Questionnaire campaign"),
     )
     rate = response_rates([campaign])[campaign.pk]
     by_role: dict[str, dict] = {}
