@@ -206,6 +206,9 @@ STAFF_USERS = {
     "superadmin": ("Громов", "Алексей", "Викторович", True, True),
     "coordinator": ("Белова", "Ирина", "Анатольевна", False, False),
     "head1": ("Тарасова", "Галина", "Петровна", False, False),
+    # The deputy sees everything of the school but the social-risk tier (also in
+    # the admin, hence the staff flag): the rule can be seen in the browser.
+    "deputy1": ("Зуева", "Елена", "Игоревна", True, False),
     "head2": ("Никифоров", "Сергей", "Анатольевич", False, False),
     "head3": ("Шмидт", "Валентина", "Ивановна", False, False),
     "curator1": ("Лебедева", "Ольга", "Николаевна", False, False),
@@ -220,6 +223,7 @@ LOGIN_TABLE = [
     ("Суперпользователь (админка)", "superadmin", "admin12345"),
     ("Муниципальный координатор, Змеиногорский район", "coordinator", "demo12345"),
     ("Директор, МБОУ «Змеиногорская СОШ № 1»", "head1", "demo12345"),
+    ("Заместитель директора (без доступа к СОП), СОШ № 1", "deputy1", "demo12345"),
     ("Директор, КГБПОУ «Змеиногорский политехнический колледж»", "head2", "demo12345"),
     ("Директор, МБОУ «Октябрьская СОШ»", "head3", "demo12345"),
     ("Куратор, МБОУ «Змеиногорская СОШ № 1»", "curator1", "demo12345"),

@@ -1306,6 +1306,7 @@ class DemoBuilder:
         )
         roles = [
             ("head1", org1, Role.HEAD),
+            ("deputy1", org1, Role.DEPUTY),
             ("head2", org2, Role.HEAD),
             ("head3", org3, Role.HEAD),
             ("curator1", org1, Role.CURATOR),
