@@ -31,9 +31,8 @@ def logged_in(client, world, persona):
 
 def pdf_text(response) -> str:
     reader = PdfReader(io.BytesIO(response.content))
-    return " ".join(
-        " ".join((page.extract_text() or "").split()) for page in reader.pages
-    )
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    return text.replace("\u2010 ", "")  # words hyphenated at a line's end
 
 
 def xlsx_text(response) -> str:
@@ -157,6 +156,10 @@ def test_the_order_never_lists_a_social_risk_pair(client, world, persona):
     assert RISK_PUPIL not in text
     assert "социально опасном" not in text
     assert "Социальный педагог – учащийся" not in text
+    # Read by all staff and signed by pupil mentors: no variant names a child as
+    # deficient (issue 13, finding 9).
+    assert "равнодушный потребитель" not in text
+    assert world.pair.role_variant.neutral_name in text
 
 
 def test_the_social_risk_pairs_have_a_confidential_order(client, world):
