@@ -177,7 +177,11 @@ IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
 
 from import_export.formats.base_formats import XLSX  # noqa: E402
 
+from mentoring.lib.spreadsheets import GuardedXLSX  # noqa: E402
+
 IMPORT_EXPORT_FORMATS = [XLSX]
+# The admin's import reads uploads through the portal's limits (zip bomb, cells).
+IMPORT_FORMATS = [GuardedXLSX]
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -205,6 +209,9 @@ MEETING_EDIT_DAYS = int(os.environ.get("MEETING_EDIT_DAYS", "7"))
 ANONYMOUS_MIN_GROUP = int(os.environ.get("ANONYMOUS_MIN_GROUP", "5"))
 # Excel files imported into the bases: a larger upload is refused before parsing.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# A preview of an import that takes longer stops and says so (keep it under the
+# worker's timeout, gunicorn's 30 s by default).
+IMPORT_PREVIEW_SECONDS = int(os.environ.get("IMPORT_PREVIEW_SECONDS", "20"))
 
 if TESTING:
     # Tests create hundreds of users; a deliberately slow hasher would dominate.

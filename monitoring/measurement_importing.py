@@ -1,7 +1,9 @@
 """Excel import of entry/exit values, with a dry run first.
 
-upload → `read_upload()` (people.importing: size, real .xlsx) → `preview()` reads
-the first sheet and checks every row without writing → the file is stashed
+upload → `read_upload()` (people.importing: size, real .xlsx, the zip's limits) →
+`preview()` checks every cell's length (mentoring.lib.spreadsheets), reads the
+first sheet and checks every row without writing, within the preview's time
+budget (settings.IMPORT_PREVIEW_SECONDS) → the file is stashed
 server-side under a signed one-time token (people.importing.stash) → `apply()`
 checks it again and writes the whole file in one transaction, or nothing.
 
@@ -30,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from mentoring.lib.export import escape_cell
 from mentoring.lib.search import normalize
+from mentoring.lib.spreadsheets import Deadline, check_xlsx
 from monitoring.measurement_services import (
     Entry,
     Slot,
@@ -120,9 +123,10 @@ class Row:
     errors: list[CellError] = field(default_factory=list)
 
 
-def read_rows(content: bytes) -> list[Row]:
+def read_rows(content: bytes, deadline: Deadline) -> list[Row]:
     """The non-empty rows of the first sheet. Structural problems (headers, no
     rows, too many rows) are file errors; bad cells are row errors."""
+    check_xlsx(content, deadline=deadline)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -132,7 +136,7 @@ def read_rows(content: bytes) -> list[Row]:
     except Exception:
         raise unreadable() from None
     try:
-        return scan(workbook)
+        return scan(workbook, deadline)
     except ValidationError:
         raise
     except Exception:
@@ -141,7 +145,7 @@ def read_rows(content: bytes) -> list[Row]:
         workbook.close()
 
 
-def scan(workbook) -> list[Row]:
+def scan(workbook, deadline: Deadline) -> list[Row]:
     if not workbook.worksheets:
         raise ValidationError(gettext("The workbook has no sheets."), code="empty")
     rows = workbook.worksheets[0].iter_rows(min_row=1)
@@ -199,6 +203,7 @@ def scan(workbook) -> list[Row]:
     read: list[Row] = []
     limit = max_rows()
     for number, cells in enumerate(rows, start=2):
+        deadline.check()
         row = Row(number=number, values={})
         for index, cell in enumerate(cells):
             value = cell.value
@@ -428,11 +433,12 @@ class Matcher:
         return parameter
 
 
-def check_rows(programme, rows: list[Row]) -> Report:
+def check_rows(programme, rows: list[Row], deadline: Deadline) -> Report:
     """Every row with its status and errors; nothing is written."""
     matcher = Matcher(programme)
     reports: list[RowReport] = []
     for row in rows:
+        deadline.check()
         report = RowReport(number=row.number, errors=list(row.errors))
         bad = {error.column for error in row.errors}
         slot = matcher.person(row, report) if NAME not in bad else None
@@ -552,15 +558,18 @@ def mark_existing(reports: list[RowReport]) -> None:
 
 
 def preview(*, programme, content: bytes) -> Report:
-    """What importing the file would do; nothing is written."""
-    return check_rows(programme, read_rows(content))
+    """What importing the file would do; nothing is written. It stops after
+    settings.IMPORT_PREVIEW_SECONDS."""
+    deadline = Deadline.for_preview()
+    return check_rows(programme, read_rows(content, deadline), deadline)
 
 
 @transaction.atomic
 def apply(*, programme, content: bytes, by) -> Report:
     """Check the file again (the data may have changed since the preview) and
     write every row, or none."""
-    report = check_rows(programme, read_rows(content))
+    no_limit = Deadline(None)  # previewed within the budget, and confirmed
+    report = check_rows(programme, read_rows(content, no_limit), no_limit)
     if not report.is_clean:
         raise ImportRejected(report)
     entries = [

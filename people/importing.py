@@ -3,10 +3,13 @@
 The flow, one function per step:
 
 1. `read_upload()` refuses what is not a small .xlsx before anything parses it
-   (size, name, and the content itself: a renamed text file is not a workbook).
-2. `import_preview()` reads the first sheet, checks what a spreadsheet gets wrong
-   (headers, formulas, error cells, the same person twice) and dry-runs the resource
-   inside a transaction that import-export rolls back. Every row gets a status (new,
+   (size, name, and the content itself: a renamed text file is not a workbook, a
+   zip bomb is not one either — `mentoring.lib.spreadsheets` holds the limits).
+2. `import_preview()` checks every cell's length (spreadsheets.check_xlsx), reads
+   the first sheet, checks what a spreadsheet gets wrong (headers, formulas, error
+   cells, the same person twice) and dry-runs the resource inside a transaction
+   that import-export rolls back, all within settings.IMPORT_PREVIEW_SECONDS (a
+   `Deadline` checked between parts and rows). Every row gets a status (new,
    already in the base, unchanged, error) and its errors with the row number and the
    column header as the user sees them in Excel.
 3. The file of a clean preview is kept server-side (`stash()`) under a random name;
@@ -44,7 +47,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from mentoring.lib import spreadsheets
 from mentoring.lib.search import normalize
+from mentoring.lib.spreadsheets import Deadline, unreadable
 from mentoring.models import Organisation
 from people.resources import (
     ChoiceWidget,
@@ -61,8 +66,6 @@ from people.resources import (
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_ROWS = 5000
-# A 5 MB .xlsx unpacks to some tens of megabytes; far more is a zip bomb.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 TOKEN_MAX_AGE = 60 * 60  # seconds between the preview and the confirmation
 TOKEN_SALT = "people.importing"
 TMP_DIRNAME = "import-tmp"
@@ -267,12 +270,7 @@ def check_content(content: bytes, name: str) -> None:
     names = {member.filename for member in members}
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         raise not_a_workbook
-    if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
-        raise ValidationError(
-            gettext("«%(name)s» is too large once unpacked; split it into parts.")
-            % {"name": name},
-            code="too_large",
-        )
+    spreadsheets.check_archive(content)
 
 
 # --- Step 2: reading the sheet and the dry run ------------------------------------
@@ -352,19 +350,12 @@ def cell_text(value) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def unreadable() -> ValidationError:
-    return ValidationError(
-        gettext(
-            "The workbook could not be read. Open it in Excel, save it again as "
-            "«Excel Workbook (.xlsx)» and upload it."
-        ),
-        code="unreadable",
-    )
-
-
-def read_sheet(content: bytes, resource: PersonResource, kind: BaseKind) -> tuple:
+def read_sheet(
+    content: bytes, resource: PersonResource, kind: BaseKind, deadline: Deadline
+) -> tuple:
     """Headers (as the resource names them) and the non-empty rows of the first
     sheet. Structural problems are file errors; bad cells are row errors."""
+    spreadsheets.check_xlsx(content, deadline=deadline)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -374,7 +365,9 @@ def read_sheet(content: bytes, resource: PersonResource, kind: BaseKind) -> tupl
     except Exception:
         raise unreadable() from None
     try:
-        headers, read, errors, stray_columns = scan_sheet(workbook, resource, kind)
+        headers, read, errors, stray_columns = scan_sheet(
+            workbook, resource, kind, deadline
+        )
     except ValidationError:
         raise
     except Exception:  # a broken part of the file shows only while reading it
@@ -399,7 +392,9 @@ def read_sheet(content: bytes, resource: PersonResource, kind: BaseKind) -> tupl
     return [h for h in headers if h], read
 
 
-def scan_sheet(workbook, resource: PersonResource, kind: BaseKind) -> tuple:
+def scan_sheet(
+    workbook, resource: PersonResource, kind: BaseKind, deadline: Deadline
+) -> tuple:
     """One pass over the first sheet (read-only mode streams it): the matched
     headers, the rows, the file errors so far and the columns with no header."""
     if not workbook.worksheets:
@@ -421,6 +416,7 @@ def scan_sheet(workbook, resource: PersonResource, kind: BaseKind) -> tuple:
     read: list[SheetRow] = []
     stray_columns: set[int] = set()
     for number, cells in enumerate(rows, start=2):
+        deadline.check()
         values, row_errors = {}, []
         empty = True
         for index, cell in enumerate(cells):
@@ -597,13 +593,32 @@ def error_columns(resource: PersonResource) -> dict[str, str]:
     return columns
 
 
+class TimedDataset(tablib.Dataset):
+    """The rows fed to the resource, with the deadline checked before each one:
+    a dry run over its budget stops, and its transaction rolls back."""
+
+    def __init__(self, *args, deadline: Deadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def __iter__(self):  # a Dataset iterates by index (__getitem__)
+        for index in range(len(self)):
+            self.deadline.check()
+            yield self[index]
+
+
 def run(
-    *, kind: BaseKind, organisation: Organisation, content: bytes, dry_run: bool
+    *,
+    kind: BaseKind,
+    organisation: Organisation,
+    content: bytes,
+    dry_run: bool,
+    deadline: Deadline,
 ) -> ImportReport:
     resource = kind.resource(organisation)
-    headers, rows = read_sheet(content, resource, kind)
+    headers, rows = read_sheet(content, resource, kind, deadline)
     mark_repeated_people(rows, resource)
-    dataset = tablib.Dataset(headers=headers)
+    dataset = TimedDataset(headers=headers, deadline=deadline)
     for row in rows:
         # A cell already found wrong (a formula) is not fed to the resource.
         bad = {error.column for error in row.errors}
@@ -667,16 +682,30 @@ def row_result_errors(row_result, columns: dict[str, str]):
 def import_preview(
     *, kind: BaseKind, organisation: Organisation, content: bytes
 ) -> ImportReport:
-    """What importing the file would do; nothing is saved (a rolled-back dry run)."""
-    return run(kind=kind, organisation=organisation, content=content, dry_run=True)
+    """What importing the file would do; nothing is saved (a rolled-back dry run).
+    It stops after settings.IMPORT_PREVIEW_SECONDS."""
+    return run(
+        kind=kind,
+        organisation=organisation,
+        content=content,
+        dry_run=True,
+        deadline=Deadline.for_preview(),
+    )
 
 
 @transaction.atomic
 def import_apply(
     *, kind: BaseKind, organisation: Organisation, content: bytes
 ) -> ImportReport:
-    """Import the file into the organisation's base: every row or none."""
-    report = run(kind=kind, organisation=organisation, content=content, dry_run=False)
+    """Import the file into the organisation's base: every row or none. No time
+    budget: the file was previewed within it, and the user has confirmed."""
+    report = run(
+        kind=kind,
+        organisation=organisation,
+        content=content,
+        dry_run=False,
+        deadline=Deadline(None),
+    )
     if not report.is_clean:
         raise ImportRejected(report)
     return report
