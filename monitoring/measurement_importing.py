@@ -591,11 +591,11 @@ def apply(*, programme, content: bytes, by) -> Report:
 # --- The template ---------------------------------------------------------------
 
 
-def build_template(*, programme) -> bytes:
+def build_template(*, programme, hide_tier: bool = False) -> bytes:
     """The headers the import expects, the programme's people already listed with
     their pair (one row per person and pair), and a sheet «Справочник» with the
     parameters, their scales and the moments; drop-downs on «Параметр» and
-    «Момент»."""
+    «Момент». `hide_tier`: without the pairs of the social-risk form."""
     parameters = list(Parameter.objects.filter(is_active=True))
     workbook = Workbook()
     sheet = workbook.active
@@ -610,7 +610,8 @@ def build_template(*, programme) -> bytes:
         cell.font, cell.fill, cell.alignment = bold, fill, wrap
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = widths.get(header, 14)
-    for number, slot in enumerate(programme_slots(programme), start=2):
+    slots = programme_slots(programme, hide_tier=hide_tier)
+    for number, slot in enumerate(slots, start=2):
         sheet.cell(row=number, column=1, value=slot.participant.full_name)
         sheet.cell(row=number, column=2, value=slot.pair.pk)
         sheet.cell(row=number, column=3, value=escape_cell(str(slot.pair)))

@@ -31,7 +31,13 @@ from monitoring.measurement_services import (
 )
 from monitoring.models import Measurement
 from people import importing as people_importing
-from people.access import hides_social_risk, limit_tier_choices, require_organisation
+from people.access import (
+    hides_social_risk,
+    limit_tier_choices,
+    require_organisation,
+    without_tier,
+)
+from people.audit import log_pairs_read
 from people.models import Role
 
 
@@ -85,6 +91,9 @@ def grid(request: HttpRequest) -> HttpResponse:
         role_variant=data["role_variant"],
         pair=data["pair"],
         hide_tier=hides_social_risk(request),
+    )
+    log_pairs_read(
+        request, [slot.pair for slot in slots], gettext("Entry and exit values")
     )
     existing = existing_values(slots, parameter)
     form = GridForm(
@@ -249,7 +258,14 @@ def import_template(request: HttpRequest) -> HttpResponse:
         programme = programmes.default()
         if programme is None:
             raise Http404
-    content = importing.build_template(programme=programme)
+    content = importing.build_template(
+        programme=programme, hide_tier=hides_social_risk(request)
+    )
+    log_pairs_read(
+        request,
+        without_tier(request, programme.pairs.all()),
+        gettext("Entry and exit values"),
+    )
     return file_response(
         content,
         f"{gettext('Entry and exit values')}.xlsx",
@@ -277,6 +293,11 @@ def dynamics(request: HttpRequest) -> HttpResponse:
     school_year = filters.cleaned_data["school_year"]
     result = programme_dynamics(
         programme, school_year, hide_tier=hides_social_risk(request)
+    )
+    log_pairs_read(
+        request,
+        [change.pair for change in result.changes if change.pair is not None],
+        gettext("Dynamics of entry and exit values"),
     )
     missing = [
         {

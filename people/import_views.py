@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.lib.export import file_response
 from people import importing
-from people.access import require_curator
+from people.access import hides_social_risk, require_curator
 
 
 class UploadForm(forms.Form):
@@ -47,7 +47,9 @@ def page(request, kind, organisation, form, report=None, token=""):
         "token": token,
         "limit": filesizeformat(importing.max_bytes()),
     }
-    context["columns"] = importing.column_specs(kind, organisation)
+    context["columns"] = importing.column_specs(
+        kind, organisation, hide_tier=hides_social_risk(request)
+    )
     if report is None:
         return render(request, "people/import_upload.html", context)
     return render(request, "people/import_preview.html", context)
@@ -118,7 +120,9 @@ def confirm(request: HttpRequest, kind: str) -> HttpResponse:
 def template(request: HttpRequest, kind: str) -> HttpResponse:
     organisation = require_curator(request)
     kind = get_kind(kind)
-    content = importing.build_template(kind=kind, organisation=organisation)
+    content = importing.build_template(
+        kind=kind, organisation=organisation, hide_tier=hides_social_risk(request)
+    )
     return file_response(
         content, f"{kind.template_filename}.xlsx", importing.XLSX_CONTENT_TYPE
     )

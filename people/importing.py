@@ -51,6 +51,7 @@ from mentoring.lib import spreadsheets
 from mentoring.lib.search import normalize
 from mentoring.lib.spreadsheets import Deadline, unreadable
 from mentoring.models import Organisation
+from mentoring.tier import tier_condition
 from people.resources import (
     ChoiceWidget,
     DateWidget,
@@ -147,8 +148,12 @@ class ColumnSpec:
     number_format: str = "@"
 
 
-def column_specs(kind: BaseKind, organisation: Organisation) -> list[ColumnSpec]:
-    """The template's columns, with what to write in each (the page shows the same)."""
+def column_specs(
+    kind: BaseKind, organisation: Organisation, *, hide_tier: bool = False
+) -> list[ColumnSpec]:
+    """The template's columns, with what to write in each (the page shows the same).
+    `hide_tier`: the lists leave out the social-risk tier's values (the social-risk
+    form, sensitive categories) for a user who may not see it."""
     resource = kind.resource(organisation)
     specs = []
     for name in resource._meta.fields:  # the order of the federal template
@@ -166,14 +171,14 @@ def column_specs(kind: BaseKind, organisation: Organisation) -> list[ColumnSpec]
             choices = [str(label) for key, label in widget.choices if key]
             hint = gettext("A value from the list on the sheet «Reference lists».")
         elif isinstance(widget, NamedManyToManyWidget):
-            choices = catalogue_names(widget.model)
+            choices = catalogue_names(widget.model, hide_tier=hide_tier)
             multiple = True
             hint = gettext(
                 "One or several values from the list on the sheet «Reference lists», "
                 "separated by «;»."
             )
         elif isinstance(widget, NamedForeignKeyWidget):
-            choices = catalogue_names(widget.model)
+            choices = catalogue_names(widget.model, hide_tier=hide_tier)
             hint = gettext("A value from the list on the sheet «Reference lists».")
         elif isinstance(widget, StudyGroupWidget):
             choices = list(organisation.study_groups.values_list("name", flat=True))
@@ -200,10 +205,13 @@ def column_specs(kind: BaseKind, organisation: Organisation) -> list[ColumnSpec]
     return specs
 
 
-def catalogue_names(model) -> list[str]:
+def catalogue_names(model, *, hide_tier: bool = False) -> list[str]:
     queryset = model.objects.all()
     if any(f.name == "is_active" for f in model._meta.fields):
         queryset = queryset.filter(is_active=True)
+    condition = tier_condition(model) if hide_tier else None
+    if condition is not None:
+        queryset = queryset.exclude(condition)
     return [str(name) for name in queryset.values_list("name", flat=True)]
 
 
@@ -778,11 +786,13 @@ def sweep(directory: Path) -> None:
 # --- The template -------------------------------------------------------------------
 
 
-def build_template(*, kind: BaseKind, organisation: Organisation) -> bytes:
+def build_template(
+    *, kind: BaseKind, organisation: Organisation, hide_tier: bool = False
+) -> bytes:
     """An .xlsx with the exact headers the import expects (bold, frozen, with a hint
     on each), and a second sheet «Справочник» with the allowed values of the list
     columns, the organisation's classes included; list columns get a drop-down."""
-    specs = column_specs(kind, organisation)
+    specs = column_specs(kind, organisation, hide_tier=hide_tier)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title(str(kind.title))
