@@ -46,9 +46,7 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        action = (
-            AccessLog.Action.UPDATE if change else AccessLog.Action.CREATE
-        )
+        action = AccessLog.Action.UPDATE if change else AccessLog.Action.CREATE
         log_access(request, action, obj)
 
     def delete_model(self, request, obj):
