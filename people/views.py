@@ -305,9 +305,9 @@ def mentee_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "pair__mentor__participant", "pair__form", "pair__role_variant"
             )
             .order_by("-joined_on", "-pk"),
-            "measurements": participant.measurements.select_related(
-                "parameter", "school_year"
-            ).order_by("parameter__order", "parameter__name", "moment", "measured_on"),
+            "measurements": without_tier(request, participant.measurements.all())
+            .select_related("parameter", "school_year")
+            .order_by("parameter__order", "parameter__name", "moment", "measured_on"),
         },
     )
 

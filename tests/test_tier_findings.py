@@ -136,6 +136,8 @@ def test_for_the_deputy_a_social_risk_pair_does_not_exist(client, world):
     for name in ("pairs:detail", "journal:pair", "plans:detail"):
         assert client.get(reverse(name, args=[pair.pk])).status_code == 404
     assert client.get(export("pair-journal", "pdf", pair=pair.pk)).status_code == 404
+    card = client.get(reverse("people:mentee-detail", args=[world.risk_mentee.pk]))
+    assert not card.context["measurements"]  # the values are of the hidden pair
     base = xlsx_text(client.get(export("mentee-base", "xlsx")))
     assert RISK_PUPIL in base  # the pupil is in the base…
     assert world.risk_form.name not in base  # …without the relationship
