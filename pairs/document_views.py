@@ -95,6 +95,7 @@ def document_list(request):
     )
     # The social-risk pairs are never in the order all staff read: they have a
     # confidential order of their own (pairs.document_exports).
+    confidential = pairs.filter(form__is_social_risk=True)
     awaiting_confidential = awaiting.filter(form__is_social_risk=True)
     awaiting = awaiting.exclude(form__is_social_risk=True)
     filters = {
@@ -156,10 +157,15 @@ def document_list(request):
                         "use only»: the general order never lists them."
                     ),
                     "count": awaiting_confidential.count(),
+                    # The draft for the pairs awaiting an order, else a reprint
+                    # of the order of all of them.
                     "downloads": _downloads(
-                        "pairs-order-confidential", {**filters, "order": "no"}
+                        "pairs-order-confidential",
+                        {**filters, "order": "no"}
+                        if awaiting_confidential.exists()
+                        else filters,
                     ),
-                    "hidden": not awaiting_confidential.exists(),
+                    "hidden": not confidential.exists(),
                 },
                 {
                     "title": _("List of mentoring pairs and groups"),

@@ -41,6 +41,7 @@ from pairs.services import (
     pairs_approve,
 )
 from people.access import (
+    hides_social_risk,
     limit_tier_choices,
     require_curator,
     require_pairs_reader,
@@ -140,6 +141,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "current_status": request.GET.get("status", ""),
             "approve_form": PairApproveForm(),
+            "sees_tier": not hides_social_risk(request),
             "filtered": any(
                 request.GET.get(name) for name in PairFilterForm.base_fields
             ),

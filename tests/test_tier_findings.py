@@ -175,14 +175,15 @@ def test_the_social_risk_pairs_have_a_confidential_order(client, world):
     assert client.get(url).status_code == 403
 
 
-def test_the_documents_page_offers_the_confidential_order_to_the_curator(client, world):
-    world.risk_pair.order_number, world.risk_pair.order_date = "", None
-    world.risk_pair.save()
+@pytest.mark.parametrize("page", ["documents:list", "pairs:list"])
+def test_the_confidential_order_is_offered_to_the_curator_only(client, world, page):
+    # The pair list offers orders while pairs await one.
+    type(world.pair).objects.filter(pk=world.pair.pk).update(status="formed")
     name = "pairs-order-confidential"
-    page = logged_in(client, world, "curator").get(reverse("documents:list"))
-    assert name in page.content.decode()
+    body = logged_in(client, world, "curator").get(reverse(page)).content.decode()
+    assert name in body
     client.force_login(world.users["deputy"])
-    assert name not in client.get(reverse("documents:list")).content.decode()
+    assert name not in client.get(reverse(page)).content.decode()
 
 
 # --- 4. The admin's delete confirmation ---------------------------------------------
