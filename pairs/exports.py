@@ -48,7 +48,7 @@ class PairsExporter(CuratorExporter):
         )
 
     def rows(self):
-        pairs = list(self.queryset())
+        pairs = self.queryset()
         log_pairs_read(self.request, pairs, self.verbose_name)
         yield [
             gettext("No."),

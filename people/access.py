@@ -264,6 +264,7 @@ def limit_mentee_filters(request, filters):
     for them is then invalid and ignored, so no list reveals who is in them."""
     if not hides_social_risk(request):
         return filters
+    limit_tier_choices(request, filters)  # categories, preferred form
     risky = {
         str(pk)
         for pk in MentoringForm.objects.filter(is_social_risk=True).values_list(
@@ -271,15 +272,7 @@ def limit_mentee_filters(request, filters):
         )
     }
     fields = filters.fields
-    if "category" in fields:
-        fields["category"].queryset = fields["category"].queryset.filter(
-            is_sensitive=False
-        )
-    if "preferred_form" in fields:
-        fields["preferred_form"].queryset = fields["preferred_form"].queryset.exclude(
-            is_social_risk=True
-        )
-    if "request_form" in fields:
+    if "request_form" in fields:  # a plain choice field: pruned by hand
         fields["request_form"].choices = [
             choice
             for choice in fields["request_form"].choices

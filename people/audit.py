@@ -5,7 +5,7 @@ form and the pairs of that form (`log_tier_read`). The description names what wa
 read, never its contents."""
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from people.models import AccessLog, MenteeProfile, Participant
 
@@ -106,9 +106,13 @@ def log_mentees_read(request, mentees, description: str, *, hidden: bool) -> int
     """The pupils among `mentees` (profiles shown on a page or in a file) who have
     data of the tier — a sensitive category, a request of the social-risk form, that
     form preferred, a pair of it — logged as read, unless the tier was hidden from
-    the viewer (`hidden`: nothing of it was shown, nothing is logged)."""
-    ids = [getattr(mentee, "pk", mentee) for mentee in mentees]
-    if hidden or not ids:
+    the viewer (`hidden`: nothing of it was shown, nothing is logged). `mentees`:
+    profiles, ids, or a queryset (used as a subquery: a whole export is not loaded
+    twice)."""
+    if hidden:
+        return 0
+    ids = _ids(mentees)
+    if isinstance(ids, list) and not ids:
         return 0
     participants = Participant.objects.filter(
         pk__in=MenteeProfile.objects.filter(pk__in=ids)
@@ -120,18 +124,35 @@ def log_mentees_read(request, mentees, description: str, *, hidden: bool) -> int
 
 def log_pairs_read(request, pairs, description: str) -> int:
     """The pupils of the social-risk pairs among `pairs` (shown on a page or in a
-    file: only those the viewer may see ever get here) logged as read. Pairs (or
-    ids); pairs loaded with their form cost no query when none is of the tier."""
-    ids = set()
+    file: only those the viewer may see ever get here) logged as read. Pairs, ids
+    or a queryset (a subquery); pairs loaded with their form cost no query when
+    none is of the tier."""
+    if _whole(pairs):
+        ids = pairs.filter(form__is_social_risk=True).values("pk")
+        pairs = ()
+    else:
+        ids = set()
     for pair in pairs:
         form = getattr(pair, "_state", None) and pair._state.fields_cache.get("form")
         if form is not None and not form.is_social_risk:
             continue  # known not to be of the tier: no query
         ids.add(getattr(pair, "pk", pair))
-    if not ids:
+    if isinstance(ids, set) and not ids:
         return 0
     participants = Participant.objects.filter(
         mentee_profile__pair_memberships__pair__in=ids,
         mentee_profile__pair_memberships__pair__form__is_social_risk=True,
     ).distinct()
     return log_tier_read(request, participants, description)
+
+
+def _whole(rows) -> bool:
+    """A queryset that can serve as a subquery (a page of one is sliced: read)."""
+    return isinstance(rows, QuerySet) and not rows.query.is_sliced
+
+
+def _ids(rows):
+    """A queryset's pks as a subquery; else the pks (or ids) of the rows."""
+    if _whole(rows):
+        return rows.values("pk")
+    return [getattr(row, "pk", row) for row in rows]

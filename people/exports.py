@@ -131,7 +131,7 @@ class MenteeBaseExporter(CuratorExporter):
             gettext("Link to a case or review of the mentee"),
             gettext("Link to photos or video"),
         ]
-        mentees = list(self.queryset())
+        mentees = self.queryset()
         log_mentees_read(
             self.request,
             mentees,
@@ -232,10 +232,15 @@ class MentorBaseExporter(CuratorExporter):
             gettext("Link to a case or review"),
             gettext("Link to photos or video"),
         ]
-        mentors = list(self.queryset())
+        mentors = self.queryset()
         log_pairs_read(
             self.request,
-            [pair for mentor in mentors for pair in mentor.pairs.all()],
+            without_tier(
+                self.request,
+                MentorProfile.pairs.rel.related_model.objects.filter(
+                    mentor__in=mentors.values("pk")
+                ),
+            ),
             gettext("Mentor base (export)"),
         )
         for mentor in mentors:
