@@ -9,29 +9,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.models import MeetingType
 from pairs import journal_services as js
 from pairs.models import Meeting
 from tests import factories as f
+from tests.pairs.test_journal_services import mtype, record
 
 TODAY = timezone.localdate()
 CONFIRM_LABEL = "Да, это отдельная встреча в тот же день"
 ALREADY = "уже есть в журнале"
-
-
-def mtype(code):
-    return MeetingType.objects.get(code=code)
-
-
-def record(pair, by, **kwargs):
-    values = {
-        "pair": pair,
-        "by": by,
-        "meeting_type": mtype("introduction"),
-        "held_on": TODAY,
-        "topic": "Знакомство",
-    }
-    return js.meeting_record(**(values | kwargs))
 
 
 def general(programme, by, **kwargs):
