@@ -21,6 +21,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("export/<slug:identifier>.<slug:fmt>", views.export, name="export"),
     path("people/", include("people.urls")),
+    path("groups/", include("people.group_urls")),
     path("import/", include("people.import_urls")),
     path("pairs/", include("pairs.urls")),
     path("matching/", include("pairs.matching_urls")),

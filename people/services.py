@@ -5,16 +5,19 @@ wrong; the errors come back as one ValidationError keyed by field name, so a for
 can show each message next to its field.
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.lib.cleaning import class_key, class_name
 from mentoring.models import MentorCategory, Organisation, Programme
 from people.models import (
     MenteeProfile,
@@ -23,6 +26,7 @@ from people.models import (
     MentorStatusChange,
     MentorTraining,
     Participant,
+    StudyGroup,
     User,
 )
 
@@ -552,3 +556,206 @@ def mentee_propose(
         profile={"proposed_by": proposed_by},
         requests=[{"area": area, "text": text}],
     )
+
+
+# --- Classes and groups -------------------------------------------------------
+
+MIN_GRADE, MAX_GRADE = 1, 11
+NAME_LENGTH = StudyGroup._meta.get_field("name").max_length
+# A school class in the portal's spelling (`class_name`): the grade, one letter.
+SCHOOL_CLASS = re.compile(r"(\d{1,2})[^\W\d_]")
+# Letters a range of parallel classes («А–Г») runs through: schools do not name
+# classes Ё, Й, Ъ, Ы or Ь (a list may still name them one by one).
+PARALLEL_LETTERS = "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯ"
+AROUND_DASH = re.compile(r"\s*[-‐‑‒–—―]\s*")
+LETTER_SEPARATORS = re.compile(r"[\s,;]+")
+LETTER_TOKEN = re.compile(r"(?:[А-ЯЁ](?:-[А-ЯЁ])?)+")
+LETTER_ITEM = re.compile(r"([А-ЯЁ])(?:-([А-ЯЁ]))?")
+
+
+def check_grade(grade, errors: Errors, *, name: str = "") -> bool:
+    if isinstance(grade, bool) or not isinstance(grade, int):
+        errors.add("grade", _("Write the grade or course: a number from 1 to 11."))
+        return False
+    if MIN_GRADE <= grade <= MAX_GRADE:
+        return True
+    if name:
+        message = gettext(
+            "«%(name)s»: the grade or course must be from 1 to 11, not %(grade)d."
+        )
+    else:
+        message = gettext("The grade or course must be from 1 to 11, not %(grade)d.")
+    errors.add("grade", message % {"name": name, "grade": grade})
+    return False
+
+
+def check_study_group(name: str, grade, errors: Errors) -> bool:
+    """Collect what is wrong with one class or group (`name` is already in the
+    portal's spelling); True when nothing is."""
+    if not name:
+        errors.add("name", _("Write the name of the class or group."))
+        check_grade(grade, errors)
+        return False
+    if len(name) > NAME_LENGTH:
+        errors.add(
+            "name",
+            gettext("«%(name)s» is longer than %(length)d characters.")
+            % {"name": name, "length": NAME_LENGTH},
+        )
+        check_grade(grade, errors, name=name)
+        return False
+    if not check_grade(grade, errors, name=name):
+        return False
+    school_class = SCHOOL_CLASS.fullmatch(name)
+    if school_class and int(school_class[1]) != grade:
+        errors.add(
+            "grade",
+            gettext("«%(name)s» is a class of grade %(expected)d, not %(grade)d.")
+            % {"name": name, "expected": int(school_class[1]), "grade": grade},
+        )
+        return False
+    return True
+
+
+@transaction.atomic
+def create_study_groups(
+    organisation: Organisation, groups: Iterable[tuple[str, int]]
+) -> list[StudyGroup]:
+    """Create the (name, grade) pairs, all or none. Names are spelled the portal's
+    way («5 «в»» → «5В»); a class the organisation already has (in any spelling)
+    is skipped, so the same list may be given twice. Returns the groups created."""
+    # One writer at a time per organisation: a second click waits, then skips.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    taken = {
+        class_key(name)
+        for name in StudyGroup.objects.filter(organisation=organisation).values_list(
+            "name", flat=True
+        )
+    }
+    errors = Errors()
+    new = []
+    for raw_name, grade in groups:
+        name = class_name(raw_name)
+        if not check_study_group(name, grade, errors):
+            continue
+        key = class_key(name)
+        if key in taken:
+            continue
+        taken.add(key)
+        new.append(StudyGroup(organisation=organisation, name=name, grade=grade))
+    errors.raise_if_any()
+    for group in new:
+        group.full_clean()
+        group.save()
+    return new
+
+
+def parallel_letters(letters: str) -> list[str]:
+    """«АБВГ», «А-Г», «А, Б, В», «а–в, д» → the letters in order, each once."""
+    text = AROUND_DASH.sub("-", (letters or "").strip().upper())
+    found: list[str] = []
+    for token in LETTER_SEPARATORS.split(text):
+        if not token:
+            continue
+        if not LETTER_TOKEN.fullmatch(token):
+            raise ValidationError(
+                {
+                    "letters": gettext(
+                        "«%(value)s»: write Russian letters, one after another "
+                        "(«АБВГ»), separated by commas («А, Б, В») or as a range "
+                        "(«А–Г»)."
+                    )
+                    % {"value": token}
+                }
+            )
+        for start, end in LETTER_ITEM.findall(token):
+            if not end:
+                found.append(start)
+                continue
+            first = PARALLEL_LETTERS.find(start)
+            last = PARALLEL_LETTERS.find(end)
+            if first < 0 or last < 0 or first > last:
+                raise ValidationError(
+                    {
+                        "letters": gettext(
+                            "«%(value)s»: a range runs from an earlier letter to "
+                            "a later one, such as «А–Г» (Ё, Й, Ъ, Ы and Ь are "
+                            "not used in ranges)."
+                        )
+                        % {"value": f"{start}–{end}"}
+                    }
+                )
+            found.extend(PARALLEL_LETTERS[first : last + 1])
+    if not found:
+        raise ValidationError(
+            {"letters": _("Write the letters of the classes, such as «АБВГ» or «А–Г».")}
+        )
+    return list(dict.fromkeys(found))
+
+
+def create_parallel(
+    organisation: Organisation, grade: int, letters: str
+) -> list[StudyGroup]:
+    """A whole parallel at once: grade 5 and «А–Г» → 5А, 5Б, 5В, 5Г (those the
+    organisation already has are skipped)."""
+    errors = Errors()
+    try:
+        found = parallel_letters(letters)
+    except ValidationError as error:
+        errors.absorb(error)
+        found = []
+    check_grade(grade, errors)
+    errors.raise_if_any()
+    return create_study_groups(
+        organisation, [(f"{grade}{letter}", grade) for letter in found]
+    )
+
+
+@transaction.atomic
+def rename_study_group(*, study_group: StudyGroup, name: str, grade: int) -> StudyGroup:
+    """Change the name and the grade (a new school year: «5А» becomes «6А»)."""
+    name = class_name(name)
+    errors = Errors()
+    if check_study_group(name, grade, errors):
+        clash = (
+            StudyGroup.objects.filter(organisation_id=study_group.organisation_id)
+            .exclude(pk=study_group.pk)
+            .values_list("name", flat=True)
+        )
+        if any(class_key(other) == class_key(name) for other in clash):
+            errors.add(
+                "name",
+                gettext("The organisation already has «%(name)s».") % {"name": name},
+            )
+    errors.raise_if_any()
+    study_group.name, study_group.grade = name, grade
+    study_group.full_clean()
+    study_group.save(update_fields=["name", "grade"])
+    return study_group
+
+
+@transaction.atomic
+def delete_study_group(*, study_group: StudyGroup) -> None:
+    """Delete an empty class or group. One with participants (those who left the
+    organisation included) is refused: a pupil is never left without a class by
+    accident. A class teacher's role just loses the link to the class."""
+    count = study_group.participants.count()
+    if not count:
+        try:
+            study_group.delete()
+            return
+        except ProtectedError:  # a participant was put in it meanwhile
+            count = study_group.participants.count()
+    raise ValidationError(delete_refusal(study_group, count))
+
+
+def delete_refusal(study_group: StudyGroup, count: int) -> str:
+    """Why a class with `count` participants stays (the confirmation page says it
+    before the curator tries)."""
+    return ngettext(
+        "«%(name)s» cannot be deleted: %(count)d participant is still in it. "
+        "Move them to another class or group first.",
+        "«%(name)s» cannot be deleted: %(count)d participants are still in it. "
+        "Move them to another class or group first.",
+        count,
+    ) % {"name": study_group.name, "count": count}

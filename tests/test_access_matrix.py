@@ -160,6 +160,17 @@ RULES: dict[str, Case] = {
     "people:mentor-update": Case(managers(), pk("mentor_profile")),
     "people:mentor-status": Case(post_only(), pk("mentor_profile")),
     "people:mentor-training": Case(post_only(), pk("mentor_profile")),
+    # --- classes and groups (people/group_views.py): the managers -------------
+    "groups:list": Case(manager_list()),
+    "groups:create": Case(manager_list()),
+    "groups:create-parallel": Case(manager_list()),
+    # The world's class 7Б: the class teacher's (its delete page names them).
+    "groups:update": Case(
+        managers(), lambda w: {"pk": w.organisation.study_groups.get(name="7Б").pk}
+    ),
+    "groups:delete": Case(
+        managers(), lambda w: {"pk": w.organisation.study_groups.get(name="7Б").pk}
+    ),
     "imports:upload": Case(manager_list(), lambda w: {"kind": "mentees"}),
     "imports:confirm": Case(post_only(), lambda w: {"kind": "mentees"}),
     "imports:template": Case(manager_list(), lambda w: {"kind": "mentors"}),
