@@ -41,7 +41,7 @@ class StudyGroupForm(forms.Form):
 
     # Longer than the model's 30: «5 «В» класс» is shortened by the spelling.
     name = forms.CharField(
-        label=_("class or group"),
+        label=_("Class or group"),
         max_length=60,
         help_text=_(
             "«5 «в»», «5-в» and «5в» are saved as 5В; a group such as «ТМ-21» "
@@ -49,7 +49,7 @@ class StudyGroupForm(forms.Form):
         ),
     )
     grade = forms.IntegerField(
-        label=_("grade or course"),
+        label=_("Grade or course"),
         required=False,
         widget=grade_input(),
         help_text=_("May be left empty when the name starts with the grade."),
@@ -76,9 +76,9 @@ class StudyGroupForm(forms.Form):
 class ParallelForm(forms.Form):
     """A whole parallel: a grade and the letters of its classes."""
 
-    grade = forms.IntegerField(label=_("grade"), widget=grade_input())
+    grade = forms.IntegerField(label=_("Grade"), widget=grade_input())
     letters = forms.CharField(
-        label=_("letters"),
+        label=_("Letters"),
         max_length=100,
         help_text=_("«АБВГ», «А–Г» or «А, Б, В»."),
     )
