@@ -604,3 +604,47 @@ class RoadmapItem(models.Model):
             and deadline is not None
             and deadline < (today or date.today())
         )
+
+
+# --- Imports ------------------------------------------------------------------
+
+
+class ImportMapping(models.Model):
+    """The columns an organisation last confirmed for one kind of import: the
+    next file with the same headers is offered the same mapping."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="import_mappings",
+    )
+    kind = models.CharField(_("import"), max_length=50)
+    columns = models.JSONField(_("columns"), default=dict)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping of an import")
+        verbose_name_plural = _("column mappings of imports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind"], name="import_mapping_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.kind}"
+
+    @classmethod
+    def remembered(cls, organisation, kind: str) -> dict:
+        found = cls.objects.filter(organisation=organisation, kind=kind).first()
+        return dict(found.columns) if found else {}
+
+    @classmethod
+    def remember(cls, organisation, kind: str, columns: dict) -> None:
+        """Merge the confirmed header → field choices into what is kept."""
+        found, _created = cls.objects.get_or_create(
+            organisation=organisation, kind=kind
+        )
+        found.columns = {**found.columns, **columns}
+        found.save(update_fields=["columns", "updated_at"])

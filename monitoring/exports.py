@@ -26,10 +26,13 @@ from mentoring.lib.export import (
     render_workbook,
 )
 from mentoring.models import Programme, SchoolYear
-from monitoring import charts, stats
-from monitoring.models import AskedWhen, Question, Swot
+from monitoring import charts, measurement_importing, stats
+from monitoring.models import AskedWhen, Measurement, Question, Swot
 from monitoring.swot import points_by_quadrant, role_label, year_campaigns
-from people.access import hides_social_risk
+from pairs.models import Pair
+from people.access import hides_social_risk, without_tier
+from people.audit import log_pairs_read
+from people.models import Role
 
 
 @dataclass
@@ -201,8 +204,25 @@ def indicators_chart(rows, *, table=True):
 # --- the exporter -------------------------------------------------------------------
 
 
+class ProgrammeExporter(Exporter):
+    """An exporter of one programme of the user's organisation (`?programme=`)."""
+
+    def programme(self) -> Programme | None:
+        if not hasattr(self, "_programme"):
+            pk = self.params.get("programme", "")
+            self._programme = (
+                Programme.objects.for_organisation(self.request.access.organisation)
+                .select_related("organisation")
+                .filter(pk=pk)
+                .first()
+                if pk.isdigit()
+                else None
+            )
+        return self._programme
+
+
 @register
-class MonitoringReportExporter(Exporter):
+class MonitoringReportExporter(ProgrammeExporter):
     """`?programme=<pk>&year=<school year pk>` (the current year by default): for
     the head, deputy and curator; another organisation's programme is 404."""
 
@@ -218,19 +238,6 @@ class MonitoringReportExporter(Exporter):
         if self.programme() is None or self.school_year() is None:
             raise Http404
         return True
-
-    def programme(self) -> Programme | None:
-        if not hasattr(self, "_programme"):
-            pk = self.params.get("programme", "")
-            self._programme = (
-                Programme.objects.for_organisation(self.request.access.organisation)
-                .select_related("organisation")
-                .filter(pk=pk)
-                .first()
-                if pk.isdigit()
-                else None
-            )
-        return self._programme
 
     def school_year(self) -> SchoolYear | None:
         if not hasattr(self, "_year"):
@@ -473,3 +480,58 @@ class MonitoringReportExporter(Exporter):
 
 def _float(value):
     return None if value is None else float(value)
+
+
+@register
+class MeasurementValuesExporter(ProgrammeExporter):
+    """Entry and exit values of a programme (`?programme=<pk>`) in the layout of the
+    import («ФИО», «ID пары», «Пара», «Параметр», «Момент», «Значение», «Дата»), so
+    the file imports back unchanged. For those who record the values (head,
+    deputy, curator, psychologist); without the social-risk pairs for whoever may
+    not see them."""
+
+    identifier = "measurements"
+    verbose_name = _("Entry and exit values")
+
+    def allowed(self) -> bool:
+        access = self.request.access
+        if access.organisation is None or not (
+            access.is_manager or access.has(Role.PSYCHOLOGIST)
+        ):
+            return False
+        if self.programme() is None:
+            raise Http404
+        return True
+
+    def filename(self) -> str:
+        return f"{self.verbose_name} {self.programme().title}"[:120]
+
+    def rows(self):
+        yield list(measurement_importing.HEADERS)
+        pairs = without_tier(
+            self.request, Pair.objects.filter(programme=self.programme())
+        )
+        log_pairs_read(self.request, pairs, gettext("Entry and exit values (export)"))
+        values = (
+            Measurement.objects.filter(pair__in=pairs)
+            .select_related(
+                "participant",
+                "parameter",
+                "pair__form",
+                "pair__role_variant",
+                "pair__mentor__participant",
+            )
+            .order_by(
+                "pair_id", "participant__search_text", "parameter__order", "moment"
+            )
+        )
+        for value in values.iterator(chunk_size=2000):
+            yield [
+                value.participant.full_name,
+                value.pair_id,
+                str(value.pair),
+                value.parameter.name,
+                measurement_importing.MOMENT_LABELS.get(value.moment, value.moment),
+                float(value.value),
+                value.measured_on,
+            ]

@@ -11,7 +11,6 @@ from mentoring.models import MentoringForm, Programme, RoleVariant, SchoolYear
 from monitoring.measurement_services import Slot, parse_value, show_value
 from monitoring.models import Measurement, Parameter
 from pairs.models import Pair
-from people import importing
 
 
 class GridChoiceForm(forms.Form):
@@ -166,28 +165,6 @@ class GridForm(forms.Form):
             elif value is not None and not clear:
                 out.append((slot, value, False))
         return out
-
-
-class UploadForm(forms.Form):
-    programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.none(), empty_label=None
-    )
-    file = forms.FileField(
-        label=_("Excel workbook (.xlsx)"),
-        widget=forms.FileInput(attrs={"accept": ".xlsx"}),
-    )
-
-    def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = Programme.objects.for_organisation(
-            organisation
-        ).order_by("-starts_on", "pk")
-        self.fields["programme"].label_from_instance = lambda p: p.title
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        self.cleaned_data["content"] = importing.read_upload(upload)
-        return upload
 
 
 class DynamicsFilterForm(forms.Form):

@@ -1,41 +1,44 @@
-"""Excel import of entry/exit values, with a dry run first.
+"""Import of entry/exit values as a kind of the import engine
+(`mentoring.lib.importer`): the same reader, column mapping, cleaning, grid and
+one-transaction write as the bases. The file is the layout of the template and of
+the «Значения входа и выхода» export (`monitoring.exports`), so an export imports
+back unchanged.
 
-upload → `read_upload()` (people.importing: size, real .xlsx, the zip's limits) →
-`preview()` checks every cell's length (mentoring.lib.spreadsheets), reads the
-first sheet and checks every row without writing, within the preview's time
-budget (settings.IMPORT_PREVIEW_SECONDS) → the file is stashed
-server-side under a signed one-time token (people.importing.stash) → `apply()`
-checks it again and writes the whole file in one transaction, or nothing.
-
-The column headers are the file format (Russian, as in the template), so they are
-constants, not translations. People are matched by full name among the
-participants of the programme's pairs; «ID пары» or «Пара» settle who is meant
-when a name is in several pairs.
+People are matched by full name among the participants of the programme's pairs;
+«ID пары» or «Пара» settle who is meant when a name is in several pairs. The same
+person, pair, parameter and moment twice in a file is one value: identical rows
+merge, different ones wait for the curator's choice.
 """
 
 from __future__ import annotations
 
 import io
-import warnings
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
-from openpyxl import Workbook, load_workbook
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from mentoring.lib import cleaning
 from mentoring.lib.export import escape_cell
+from mentoring.lib.importer import (
+    NEW,
+    SAME,
+    UPDATE,
+    Column,
+    ImportKind,
+    Row,
+    group_rows,
+    max_rows,
+    settle_duplicates,
+)
 from mentoring.lib.search import normalize
-from mentoring.lib.spreadsheets import Deadline, check_xlsx
 from monitoring.measurement_services import (
     Entry,
-    Slot,
     existing_values,
     fits,
     measurements_record,
@@ -44,23 +47,7 @@ from monitoring.measurement_services import (
     show_value,
 )
 from monitoring.models import Measurement, Parameter
-from people.importing import (
-    ERROR,
-    NEW,
-    SKIP,
-    UPDATE,
-    XLSX_CONTENT_TYPE,  # noqa: F401  (the views send the template with it)
-    CellError,
-    ImportRejected,
-    RowCounts,
-    cell_text,
-    max_rows,
-    quoted,
-    sheet_title,
-    stash,
-    unreadable,
-    unstash,
-)
+from people.importing import XLSX_CONTENT_TYPE, sheet_title  # noqa: F401
 
 NAME, PAIR_ID, PAIR, PARAMETER, MOMENT, VALUE, DATE = (
     "ФИО",
@@ -75,7 +62,9 @@ HEADERS = (NAME, PAIR_ID, PAIR, PARAMETER, MOMENT, VALUE, DATE)
 REQUIRED = (NAME, PARAMETER, MOMENT, VALUE, DATE)
 MOMENT_WORDS = {
     "вход": Measurement.Moment.ENTRY,
+    "на входе": Measurement.Moment.ENTRY,
     "выход": Measurement.Moment.EXIT,
+    "на выходе": Measurement.Moment.EXIT,
     "entry": Measurement.Moment.ENTRY,
     "exit": Measurement.Moment.EXIT,
 }
@@ -83,509 +72,248 @@ MOMENT_LABELS = {Measurement.Moment.ENTRY: "вход", Measurement.Moment.EXIT: 
 SHEET_VALUES, SHEET_LISTS = "Значения", "Справочник"
 
 
-@dataclass(frozen=True)
-class ImportKind:
-    """What people.importing.stash() binds a token to, besides the user and the
-    organisation: here the programme, so a token cannot be replayed on another."""
-
-    slug: str
-
-
-def kind_for(programme) -> ImportKind:
-    return ImportKind(slug=f"measurements-{programme.pk}")
-
-
-def stash_file(*, content: bytes, programme, user) -> str:
-    return stash(
-        content=content,
-        kind=kind_for(programme),
-        organisation=programme.organisation,
-        user=user,
-    )
-
-
-def unstash_file(*, token: str, programme, user) -> bytes | None:
-    return unstash(
-        token=token,
-        kind=kind_for(programme),
-        organisation=programme.organisation,
-        user=user,
-    )
-
-
-# --- Reading the sheet ----------------------------------------------------------
-
-
-@dataclass
-class Row:
-    number: int  # as in Excel: the header is row 1
-    values: dict
-    errors: list[CellError] = field(default_factory=list)
-
-
-def read_rows(content: bytes, deadline: Deadline) -> list[Row]:
-    """The non-empty rows of the first sheet. Structural problems (headers, no
-    rows, too many rows) are file errors; bad cells are row errors."""
-    check_xlsx(content, deadline=deadline)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(
-                io.BytesIO(content), read_only=True, data_only=False
-            )
-    except Exception:
-        raise unreadable() from None
-    try:
-        return scan(workbook, deadline)
-    except ValidationError:
-        raise
-    except Exception:
-        raise unreadable() from None
-    finally:
-        workbook.close()
-
-
-def scan(workbook, deadline: Deadline) -> list[Row]:
-    if not workbook.worksheets:
-        raise ValidationError(gettext("The workbook has no sheets."), code="empty")
-    rows = workbook.worksheets[0].iter_rows(min_row=1)
-    header_cells = next(rows, None) or ()
-    known = {normalize(h): h for h in HEADERS}
-    headers: list[str | None] = []
-    unknown, seen, errors = [], set(), []
-    for cell in header_cells:
-        text = str(cell.value).strip() if cell.value is not None else ""
-        if not text:
-            headers.append(None)
-            continue
-        header = known.get(normalize(text))
-        if header is None or header in seen:
-            (unknown if header is None else errors).append(
-                text
-                if header is None
-                else ValidationError(
-                    gettext("The column «%(name)s» appears more than once.")
-                    % {"name": header},
-                    code="repeated_column",
-                )
-            )
-            headers.append("")
-            continue
-        seen.add(header)
-        headers.append(header)
-    if not seen and not unknown:
-        raise ValidationError(
-            gettext(
-                "The first row of the first sheet must hold the column headers; "
-                "it is empty."
-            ),
-            code="no_header",
-        )
-    if unknown:
-        errors.append(
-            ValidationError(
-                gettext("Unknown columns: %(unknown)s. Allowed columns: %(expected)s.")
-                % {"unknown": quoted(unknown), "expected": quoted(HEADERS)},
-                code="unknown_columns",
-            )
-        )
-    missing = [h for h in REQUIRED if h not in seen]
-    if missing:
-        errors.append(
-            ValidationError(
-                gettext("Required columns are missing: %(missing)s.")
-                % {"missing": quoted(missing)},
-                code="missing_columns",
-            )
-        )
-    if errors:
-        raise ValidationError(errors)
-    read: list[Row] = []
-    limit = max_rows()
-    for number, cells in enumerate(rows, start=2):
-        deadline.check()
-        row = Row(number=number, values={})
-        for index, cell in enumerate(cells):
-            value = cell.value
-            if isinstance(value, str):
-                value = value.strip() or None
-            header = headers[index] if index < len(headers) else None
-            if value is None or not header:
-                continue
-            if cell.data_type == "f":
-                row.errors.append(
-                    CellError(
-                        header,
-                        gettext(
-                            "The cell holds a formula (%(formula)s); type the "
-                            "value itself instead."
-                        )
-                        % {"formula": cell_text(value)},
-                    )
-                )
-            elif cell.data_type == "e":
-                row.errors.append(
-                    CellError(
-                        header,
-                        gettext(
-                            "The cell holds the Excel error %(error)s; type the "
-                            "value itself instead."
-                        )
-                        % {"error": cell_text(value)},
-                    )
-                )
-            else:
-                row.values[header] = value
-        if not row.values and not row.errors:
-            continue
-        if len(read) >= limit:
-            raise ValidationError(
-                ngettext(
-                    "The file has more than %(limit)s row; split it into parts.",
-                    "The file has more than %(limit)s rows; split it into parts.",
-                    limit,
-                )
-                % {"limit": limit},
-                code="too_many_rows",
-            )
-        read.append(row)
-    if not read:
-        raise ValidationError(
-            gettext("The file has the column headers but no rows with values."),
-            code="no_rows",
-        )
-    return read
-
-
-# --- Checking the rows ------------------------------------------------------------
-
-
-@dataclass
-class RowReport:
-    number: int
-    name: str = ""
-    pair: object = None
-    parameter: Parameter | None = None
-    moment: str = ""
-    value: Decimal | None = None
-    measured_on: date | None = None
-    status: str = NEW
-    previous: Decimal | None = None
-    errors: list[CellError] = field(default_factory=list)
-    slot: Slot | None = None
-
-    @property
-    def previous_text(self) -> str:
-        return show_value(self.previous)
-
-    @property
-    def value_text(self) -> str:
-        return show_value(self.value)
-
-    @property
-    def moment_label(self) -> str:
-        return MOMENT_LABELS.get(self.moment, "")
-
-
-@dataclass
-class Report(RowCounts):
-    rows: list[RowReport]
-
-
-def pair_names(slots: list[Slot]) -> str:
+def pair_names(slots) -> str:
     return ", ".join(f"«{slot.pair}» (ID {slot.pair.pk})" for slot in slots)
 
 
-def read_date(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValidationError(
-        gettext("«%(value)s» is not a date; write it as DD.MM.YYYY, e.g. 05.03.2026.")
-        % {"value": cell_text(value)}
+class MeasurementImport(ImportKind):
+    """Values of one programme's pairs."""
+
+    title = _("Entry and exit values")
+    columns = (
+        Column("name", NAME, ("ФИО участника", "Ф.И.О.", "Участник")),
+        Column("pair_id", PAIR_ID, ("ID", "Номер пары")),
+        Column("pair", PAIR, ("Наставническая пара",)),
+        Column("parameter", PARAMETER, ("Показатель", "Код параметра")),
+        Column("moment", MOMENT, ("Вход/выход", "Этап")),
+        Column("value", VALUE, ("Результат", "Балл")),
+        Column("measured_on", DATE, ("Дата измерения",)),
     )
+    required = (("name",), ("parameter",), ("moment",), ("value",), ("measured_on",))
 
+    def __init__(self, organisation, *, programme, user=None, hide_tier=False):
+        super().__init__(organisation, user=user, hide_tier=hide_tier)
+        self.programme = programme
+        self.slug = f"measurements-{programme.pk}"
 
-class Matcher:
-    """Finds the person, the pair and the parameter a row names."""
-
-    def __init__(self, programme):
-        self.slots = programme_slots(programme)
-        self.by_name: dict[str, list[Slot]] = {}
+    def prepare(self) -> None:
+        self.slots = programme_slots(self.programme, hide_tier=self.hide_tier)
+        self.by_name: dict[str, list] = {}
         for slot in self.slots:
-            self.by_name.setdefault(normalize(slot.participant.full_name), []).append(
-                slot
-            )
+            key = normalize(slot.participant.full_name)
+            self.by_name.setdefault(key, []).append(slot)
         self.pairs = {slot.pair.pk: slot.pair for slot in self.slots}
         self.pairs_by_name: dict[str, set[int]] = {}
         for pair in self.pairs.values():
             self.pairs_by_name.setdefault(normalize(str(pair)), set()).add(pair.pk)
         self.parameters = {}
         for parameter in Parameter.objects.filter(is_active=True):
-            self.parameters[normalize(parameter.name)] = parameter
-            self.parameters[normalize(parameter.code)] = parameter
+            self.parameters[cleaning.catalogue_key(parameter.name)] = parameter
+            self.parameters[cleaning.catalogue_key(parameter.code)] = parameter
 
-    def pair_ids(self, row: Row, report: RowReport) -> set[int] | None:
-        """The pairs the row restricts the person to (None: no restriction)."""
-        if row.values.get(PAIR_ID) is not None:
-            raw = row.values[PAIR_ID]
-            text = str(int(raw) if isinstance(raw, float) else raw).strip()
-            if not text.isdigit() or int(text) not in self.pairs:
-                report.errors.append(
-                    CellError(
-                        PAIR_ID,
-                        gettext("The programme has no pair with ID %(id)s.")
-                        % {"id": cell_text(raw)},
+    # -- cleaning ------------------------------------------------------------------
+    def clean_row(self, row: Row, defaults: dict) -> None:
+        raw, values = row.raw, row.values
+        for key in ("name", "parameter", "moment", "value", "measured_on"):
+            if raw.get(key) in (None, "") and key not in row.errors:
+                row.error(key, gettext("The cell is empty."))
+        pair_ids = self.pair_ids(row)
+        if raw.get("name") not in (None, "") and "name" not in row.errors:
+            slot = self.person(row, pair_ids)
+            if slot is not None:
+                values["slot"] = slot
+        if raw.get("parameter") not in (None, "") and "parameter" not in row.errors:
+            parameter = self.parameters.get(cleaning.catalogue_key(raw["parameter"]))
+            if parameter is None:
+                row.error(
+                    "parameter",
+                    gettext(
+                        "Unknown parameter «%(value)s»; use a name or a code from "
+                        "the sheet «Справочник» of the template."
                     )
+                    % {"value": cleaning.text(raw["parameter"])},
+                )
+            else:
+                values["parameter"] = parameter
+        slot, parameter = values.get("slot"), values.get("parameter")
+        if slot and parameter and not fits(parameter, slot.participant, slot.role):
+            row.error(
+                "parameter",
+                gettext(
+                    "«%(parameter)s» is measured for %(audience)s; %(name)s is the "
+                    "%(role)s of the pair."
+                )
+                % {
+                    "parameter": parameter.name,
+                    "audience": parameter.get_audience_display(),
+                    "name": slot.participant.full_name,
+                    "role": slot.role_label,
+                },
+            )
+        if raw.get("moment") not in (None, "") and "moment" not in row.errors:
+            moment = MOMENT_WORDS.get(normalize(cleaning.text(raw["moment"])))
+            if moment is None:
+                row.error(
+                    "moment",
+                    gettext("«%(value)s»: write «вход» or «выход».")
+                    % {"value": cleaning.text(raw["moment"])},
+                )
+            else:
+                values["moment"] = moment
+        if (
+            raw.get("value") not in (None, "")
+            and "value" not in row.errors
+            and parameter is not None
+        ):
+            try:
+                values["value"] = parse_value(raw["value"], parameter)
+            except ValidationError as error:
+                row.error("value", " ".join(error.messages))
+        if raw.get("measured_on") not in (None, "") and "measured_on" not in row.errors:
+            try:
+                values["measured_on"] = cleaning.parse_date(
+                    raw["measured_on"], latest=timezone.localdate()
+                )
+            except ValueError as error:
+                row.error("measured_on", str(error))
+
+    def pair_ids(self, row: Row) -> set[int] | None:
+        """The pairs the row restricts the person to (None: no restriction)."""
+        raw = row.raw
+        if raw.get("pair_id") not in (None, ""):
+            try:
+                pk = cleaning.whole_number(raw["pair_id"])
+            except ValueError:
+                pk = None
+            if pk not in self.pairs:
+                row.error(
+                    "pair_id",
+                    gettext("The programme has no pair with ID %(id)s.")
+                    % {"id": cleaning.text(raw["pair_id"])},
                 )
                 return set()
-            return {int(text)}
-        if row.values.get(PAIR) is not None:
-            found = self.pairs_by_name.get(normalize(str(row.values[PAIR])))
+            return {pk}
+        if raw.get("pair") not in (None, ""):
+            found = self.pairs_by_name.get(normalize(cleaning.text(raw["pair"])))
             if not found:
-                report.errors.append(
-                    CellError(
-                        PAIR,
-                        gettext(
-                            "The programme has no pair «%(name)s»; write its ID in "
-                            "the column «ID пары» instead."
-                        )
-                        % {"name": cell_text(row.values[PAIR])},
+                row.error(
+                    "pair",
+                    gettext(
+                        "The programme has no pair «%(name)s»; write its ID in the "
+                        "column «ID пары» instead."
                     )
+                    % {"name": cleaning.text(raw["pair"])},
                 )
                 return set()
             return found
         return None
 
-    def person(self, row: Row, report: RowReport) -> Slot | None:
-        name = row.values.get(NAME)
-        if name is None:
-            report.errors.append(CellError(NAME, gettext("The full name is empty.")))
-            return None
-        report.name = str(name)
-        candidates = self.by_name.get(normalize(str(name)), [])
+    def person(self, row: Row, pair_ids):
+        name = cleaning.text(row.raw["name"])
+        candidates = self.by_name.get(normalize(name), [])
         if not candidates:
-            report.errors.append(
-                CellError(
-                    NAME,
-                    gettext("«%(name)s» is not a participant of the programme's pairs.")
-                    % {"name": cell_text(name)},
-                )
+            row.error(
+                "name",
+                gettext("«%(name)s» is not a participant of the programme's pairs.")
+                % {"name": name},
             )
             return None
-        pair_ids = self.pair_ids(row, report)
         if pair_ids is not None:
             if not pair_ids:
-                return None  # the pair cell is already explained
+                return None  # the pair's cell already says why
             chosen = [slot for slot in candidates if slot.pair.pk in pair_ids]
             if not chosen:
-                report.errors.append(
-                    CellError(
-                        NAME,
-                        gettext(
-                            "«%(name)s» is not in that pair; their pairs: %(pairs)s."
-                        )
-                        % {"name": cell_text(name), "pairs": pair_names(candidates)},
-                    )
+                row.error(
+                    "name",
+                    gettext("«%(name)s» is not in that pair; their pairs: %(pairs)s.")
+                    % {"name": name, "pairs": pair_names(candidates)},
                 )
                 return None
             candidates = chosen
         if len(candidates) > 1:
-            report.errors.append(
-                CellError(
-                    NAME,
-                    gettext(
-                        "«%(name)s» is found in several pairs: %(pairs)s. Write the "
-                        "pair's ID in the column «ID пары»."
-                    )
-                    % {"name": cell_text(name), "pairs": pair_names(candidates)},
+            row.error(
+                "name",
+                gettext(
+                    "«%(name)s» is found in several pairs: %(pairs)s. Write the "
+                    "pair's ID in the column «ID пары»."
                 )
+                % {"name": name, "pairs": pair_names(candidates)},
             )
             return None
         return candidates[0]
 
-    def parameter(self, row: Row, report: RowReport) -> Parameter | None:
-        raw = row.values.get(PARAMETER)
-        if raw is None:
-            report.errors.append(
-                CellError(PARAMETER, gettext("The parameter is empty."))
-            )
-            return None
-        parameter = self.parameters.get(normalize(str(raw)))
-        if parameter is None:
-            report.errors.append(
-                CellError(
-                    PARAMETER,
-                    gettext(
-                        "Unknown parameter «%(value)s»; use a name or a code from "
-                        "the sheet «Справочник» of the template."
-                    )
-                    % {"value": cell_text(raw)},
-                )
-            )
-        return parameter
-
-
-def check_rows(programme, rows: list[Row], deadline: Deadline) -> Report:
-    """Every row with its status and errors; nothing is written."""
-    matcher = Matcher(programme)
-    reports: list[RowReport] = []
-    for row in rows:
-        deadline.check()
-        report = RowReport(number=row.number, errors=list(row.errors))
-        bad = {error.column for error in row.errors}
-        slot = matcher.person(row, report) if NAME not in bad else None
-        parameter = matcher.parameter(row, report) if PARAMETER not in bad else None
-        report.slot, report.parameter = slot, parameter
-        if slot is not None:
-            report.pair = slot.pair
-        if (
-            slot is not None
-            and parameter is not None
-            and not fits(parameter, slot.participant, slot.role)
-        ):
-            report.errors.append(
-                CellError(
-                    PARAMETER,
-                    gettext(
-                        "«%(parameter)s» is measured for %(audience)s; "
-                        "%(name)s is the %(role)s of the pair."
-                    )
-                    % {
-                        "parameter": parameter.name,
-                        "audience": parameter.get_audience_display(),
-                        "name": slot.participant.full_name,
-                        "role": slot.role_label,
-                    },
-                )
-            )
-        if MOMENT not in bad:
-            raw = row.values.get(MOMENT)
-            report.moment = MOMENT_WORDS.get(normalize(str(raw or "")), "")
-            if not report.moment:
-                report.errors.append(
-                    CellError(
-                        MOMENT,
-                        gettext("«%(value)s»: write «вход» or «выход».")
-                        % {"value": cell_text(raw or "")},
-                    )
-                )
-        if VALUE not in bad:
-            raw = row.values.get(VALUE)
-            if raw is None:
-                report.errors.append(CellError(VALUE, gettext("The value is empty.")))
-            elif parameter is not None:
-                try:
-                    report.value = parse_value(raw, parameter)
-                except ValidationError as error:
-                    report.errors.append(CellError(VALUE, error.messages[0]))
-        if DATE not in bad:
-            raw = row.values.get(DATE)
-            try:
-                if raw is None:
-                    raise ValidationError(gettext("The date is empty."))
-                report.measured_on = read_date(raw)
-                if report.measured_on > timezone.localdate():
-                    raise ValidationError(gettext("The date is in the future."))
-            except ValidationError as error:
-                report.measured_on = None
-                report.errors.append(CellError(DATE, error.messages[0]))
-        reports.append(report)
-    mark_repeated(reports)
-    mark_existing(reports)
-    order = {header: index for index, header in enumerate(HEADERS)}
-    for report in reports:
-        report.errors.sort(key=lambda e: order.get(e.column, -1))
-        if report.errors:
-            report.status = ERROR
-    return Report(rows=reports)
-
-
-def mark_repeated(reports: list[RowReport]) -> None:
-    """The same person, pair, parameter and moment twice: both rows named."""
-    groups: dict[tuple, list[RowReport]] = {}
-    for report in reports:
-        if report.slot is None or report.parameter is None or not report.moment:
-            continue
-        key = (
-            report.slot.participant.pk,
-            report.slot.pair.pk,
-            report.parameter.pk,
-            report.moment,
+    # -- planning and writing ------------------------------------------------------
+    @staticmethod
+    def identity(row: Row):
+        values = row.values
+        return (
+            values["slot"].participant.pk,
+            values["slot"].pair.pk,
+            values["parameter"].pk,
+            values["moment"],
         )
-        groups.setdefault(key, []).append(report)
-    for group in groups.values():
-        if len(group) < 2:
-            continue
-        numbers = ", ".join(str(report.number) for report in group)
-        for report in group:
-            report.errors.append(
-                CellError(
-                    "",
-                    gettext(
-                        "The same value (person, parameter, moment) is in rows "
-                        "%(rows)s; keep one of them."
-                    )
-                    % {"rows": numbers},
+
+    def conflicts(self, group: list[Row]) -> list[str]:
+        differing = []
+        for key in ("value", "measured_on"):
+            if len({row.values.get(key) for row in group}) > 1:
+                differing.append(self.label(key))
+        return differing
+
+    def plan(self, rows: list[Row], decisions: dict) -> None:
+        groups = group_rows(rows, self.identity, lambda one, other: True)
+        kept = [
+            row
+            for group in groups
+            for row in settle_duplicates(group, decisions, self.conflicts)
+        ]
+        by_parameter: dict[int, list[Row]] = {}
+        for row in kept:
+            by_parameter.setdefault(row.values["parameter"].pk, []).append(row)
+        for items in by_parameter.values():
+            found = existing_values(
+                [row.values["slot"] for row in items], items[0].values["parameter"]
+            )
+            for row in items:
+                slot = row.values["slot"]
+                current = found.get(
+                    (slot.participant.pk, slot.pair.pk, row.values["moment"])
                 )
+                row.status = NEW
+                if current is None:
+                    continue
+                row.existing = current
+                if current.value == row.values["value"]:
+                    row.status = SAME
+                else:
+                    row.status = UPDATE
+                    row.changes.append(
+                        (
+                            self.label("value"),
+                            show_value(current.value),
+                            show_value(row.values["value"]),
+                        )
+                    )
+
+    def save(self, rows: list[Row]) -> dict:
+        entries = [
+            Entry(
+                participant=row.values["slot"].participant,
+                pair=row.values["slot"].pair,
+                parameter=row.values["parameter"],
+                moment=row.values["moment"],
+                value=row.values["value"],
+                measured_on=row.values["measured_on"],
             )
-
-
-def mark_existing(reports: list[RowReport]) -> None:
-    """New, to be updated (with the value it replaces) or unchanged. One query per
-    parameter in the file."""
-    by_parameter: dict[int, list[RowReport]] = {}
-    for report in reports:
-        if report.slot is not None and report.parameter is not None:
-            by_parameter.setdefault(report.parameter.pk, []).append(report)
-    for items in by_parameter.values():
-        found = existing_values([r.slot for r in items], items[0].parameter)
-        for report in items:
-            current = found.get(
-                (report.slot.participant.pk, report.slot.pair.pk, report.moment)
-            )
-            if current is None:
-                continue
-            report.previous = current.value
-            report.status = SKIP if current.value == report.value else UPDATE
-
-
-def preview(*, programme, content: bytes) -> Report:
-    """What importing the file would do; nothing is written. It stops after
-    settings.IMPORT_PREVIEW_SECONDS."""
-    deadline = Deadline.for_preview()
-    return check_rows(programme, read_rows(content, deadline), deadline)
-
-
-@transaction.atomic
-def apply(*, programme, content: bytes, by) -> Report:
-    """Check the file again (the data may have changed since the preview) and
-    write every row, or none."""
-    no_limit = Deadline(None)  # previewed within the budget, and confirmed
-    report = check_rows(programme, read_rows(content, no_limit), no_limit)
-    if not report.is_clean:
-        raise ImportRejected(report)
-    entries = [
-        Entry(
-            participant=row.slot.participant,
-            pair=row.slot.pair,
-            parameter=row.parameter,
-            moment=row.moment,
-            value=row.value,
-            measured_on=row.measured_on,
+            for row in rows
+        ]
+        measurements_record(
+            entries=entries, by=self.user, source=Measurement.Source.IMPORT
         )
-        for row in report.rows
-        if row.status != SKIP
-    ]
-    measurements_record(entries=entries, by=by, source=Measurement.Source.IMPORT)
-    return report
+        return {
+            NEW: sum(1 for row in rows if row.status == NEW),
+            UPDATE: sum(1 for row in rows if row.status == UPDATE),
+        }
 
 
 # --- The template ---------------------------------------------------------------

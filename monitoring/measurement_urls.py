@@ -7,7 +7,6 @@ app_name = "measurements"
 urlpatterns = [
     path("", views.grid, name="grid"),
     path("import/", views.import_upload, name="import"),
-    path("import/confirm/", views.import_confirm, name="import-confirm"),
     path("import/template.xlsx", views.import_template, name="import-template"),
     path("dynamics/", views.dynamics, name="dynamics"),
 ]

@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
+from mentoring.imports import ImportFlow
 from mentoring.lib.export import file_response
 from mentoring.models import Organisation, Programme
 from monitoring import measurement_importing as importing
@@ -21,7 +21,6 @@ from monitoring.measurement_forms import (
     DynamicsFilterForm,
     GridChoiceForm,
     GridForm,
-    UploadForm,
 )
 from monitoring.measurement_services import (
     Entry,
@@ -30,7 +29,6 @@ from monitoring.measurement_services import (
     programme_slots,
 )
 from monitoring.models import Measurement
-from people import importing as people_importing
 from people.access import (
     hides_social_risk,
     limit_tier_choices,
@@ -164,87 +162,45 @@ def grid(request: HttpRequest) -> HttpResponse:
 # --- Import -----------------------------------------------------------------
 
 
-def import_page(request, organisation, form, programme=None, report=None, token=""):
-    context = {
-        "organisation": organisation,
-        "form": form,
-        "programme": programme,
-        "report": report,
-        "token": token,
-        "limit": filesizeformat(people_importing.max_bytes()),
-        "headers": importing.HEADERS,
-        "required": importing.REQUIRED,
-    }
-    return render(request, "monitoring/measurements/import.html", context)
-
-
 def import_upload(request: HttpRequest) -> HttpResponse:
+    """The engine's import flow for one programme's values (?programme=, else
+    the current programme)."""
     organisation = require_measurer(request)
-    initial = {}
-    if request.GET.get("programme", "").isdigit():
-        initial["programme"] = get_programme(request, request.GET["programme"])
-    form = UploadForm(
-        request.POST or None,
-        request.FILES or None,
-        organisation=organisation,
-        initial=initial,
-    )
-    if request.method != "POST" or not form.is_valid():
-        if request.method == "POST" and "programme" in form.errors:
+    pk = request.GET.get("programme", "")
+    if pk:
+        programme = get_programme(request, pk)
+    else:
+        programme = Programme.objects.for_organisation(organisation).default()
+        if programme is None:
             raise Http404
-        return import_page(request, organisation, form, initial.get("programme"))
-    programme = form.cleaned_data["programme"]
-    content = form.cleaned_data["content"]
-    try:
-        report = importing.preview(programme=programme, content=content)
-    except ValidationError as error:
-        form.add_error("file", error)
-        return import_page(request, organisation, form, programme)
-    token = ""
-    if report.is_clean:
-        token = importing.stash_file(
-            content=content, programme=programme, user=request.user
-        )
-    fresh = UploadForm(organisation=organisation, initial={"programme": programme})
-    return import_page(request, organisation, fresh, programme, report, token)
-
-
-@require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
-    programme = get_programme(request, request.POST.get("programme") or 0)
-    organisation = programme.organisation
-    content = importing.unstash_file(
-        token=request.POST.get("token", ""), programme=programme, user=request.user
+    query = f"?{urlencode({'programme': programme.pk})}"
+    kind = importing.MeasurementImport(
+        organisation,
+        programme=programme,
+        user=request.user,
+        hide_tier=hides_social_risk(request),
     )
-    if content is None:
-        messages.error(
-            request,
-            gettext(
-                "This import is no longer available (it expired, was already "
-                "confirmed or belongs to someone else). Upload the file again."
-            ),
+    flow = ImportFlow(
+        request=request,
+        kind=kind,
+        organisation=organisation,
+        action_url=reverse("measurements:import") + query,
+        done_url=reverse("measurements:dynamics") + query,
+        back_url=reverse("measurements:grid"),
+        back_title=gettext("Entry and exit values"),
+        page_title=gettext("Import entry and exit values"),
+        template_url=reverse("measurements:import-template") + query,
+        intro=gettext(
+            "Values of the pairs of the programme «%(programme)s». The template and "
+            "the export of the values have the columns %(columns)s; one value per "
+            "row."
         )
-        return redirect(f"{reverse('measurements:import')}?programme={programme.pk}")
-    form = UploadForm(organisation=organisation, initial={"programme": programme})
-    try:
-        report = importing.apply(programme=programme, content=content, by=request.user)
-    except importing.ImportRejected as rejected:
-        messages.error(request, rejected.message)
-        return import_page(request, organisation, form, programme, rejected.report)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return import_page(request, organisation, form, programme)
-    messages.success(
-        request,
-        gettext("Imported: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
         % {
-            "new": report.new,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
+            "programme": programme.title,
+            "columns": ", ".join(f"«{h}»" for h in importing.HEADERS),
         },
     )
-    return redirect(f"{reverse('measurements:dynamics')}?programme={programme.pk}")
+    return flow.handle()
 
 
 @require_GET

@@ -7,6 +7,5 @@ app_name = "imports"
 # <kind> is "mentees" or "mentors"; anything else is 404.
 urlpatterns = [
     path("<slug:kind>/", import_views.upload, name="upload"),
-    path("<slug:kind>/confirm/", import_views.confirm, name="confirm"),
     path("<slug:kind>/template.xlsx", import_views.template, name="template"),
 ]

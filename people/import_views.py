@@ -1,119 +1,93 @@
-"""Excel import pages of the mentee base and the mentor base.
-
-upload (GET: the form; POST: the preview) → confirm (POST) → the base's list.
-The steps themselves are in `people.importing`.
+"""Import pages of the mentee base and the mentor base: the engine's flow
+(`mentoring.imports.ImportFlow`) with the kinds of `people.import_kinds`, and the
+template to download. The curator may also create, from the preview, the
+classes a file names that the organisation does not have yet.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.http import require_GET
 
+from mentoring.imports import ImportFlow
 from mentoring.lib.export import file_response
 from people import importing
 from people.access import hides_social_risk, require_curator
+from people.import_kinds import KINDS
+from people.services import create_study_groups
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel workbook (.xlsx)"),
-        widget=forms.FileInput(attrs={"accept": ".xlsx"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        self.cleaned_data["content"] = importing.read_upload(upload)
-        return upload
-
-
-def get_kind(slug: str) -> importing.BaseKind:
+def get_kind(slug: str):
     kind = importing.get_kind(slug)
-    if kind is None:
+    if kind is None or slug not in KINDS:
         raise Http404
     return kind
 
 
-def page(request, kind, organisation, form, report=None, token=""):
-    context = {
-        "kind": kind,
-        "organisation": organisation,
-        "form": form,
-        "report": report,
-        "token": token,
-        "limit": filesizeformat(importing.max_bytes()),
-    }
-    context["columns"] = importing.column_specs(
-        kind, organisation, hide_tier=hides_social_risk(request)
+def create_groups(request, state) -> None:
+    """The «create the classes» button of the preview: the names and grades it
+    lists, created at once; a wrong grade is said and nothing is created."""
+    organisation = request.access.organisation
+    groups, index = [], 0
+    while f"group-name-{index}" in request.POST:
+        name = request.POST[f"group-name-{index}"].strip()
+        grade = request.POST.get(f"group-grade-{index}", "").strip()
+        index += 1
+        if not name:
+            continue
+        if not grade.isdigit():
+            messages.error(
+                request,
+                gettext("Give the grade or course of «%(name)s» (1–11).")
+                % {"name": name},
+            )
+            return
+        groups.append((name, int(grade)))
+    try:
+        created = create_study_groups(organisation, groups)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s class or group created: %(names)s.",
+            "%(count)s classes or groups created: %(names)s.",
+            len(created),
+        )
+        % {"count": len(created), "names": ", ".join(g.name for g in created)},
     )
-    if report is None:
-        return render(request, "people/import_upload.html", context)
-    return render(request, "people/import_preview.html", context)
 
 
 def upload(request: HttpRequest, kind: str) -> HttpResponse:
     organisation = require_curator(request)
-    kind = get_kind(kind)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method != "POST" or not form.is_valid():
-        return page(request, kind, organisation, form)
-    content = form.cleaned_data["content"]
-    try:
-        report = importing.import_preview(
-            kind=kind, organisation=organisation, content=content
-        )
-    except ValidationError as error:
-        form.add_error("file", error)
-        return page(request, kind, organisation, form)
-    token = ""
-    if report.is_clean:
-        token = importing.stash(
-            content=content, kind=kind, organisation=organisation, user=request.user
-        )
-    return page(request, kind, organisation, UploadForm(), report=report, token=token)
-
-
-@require_POST
-def confirm(request: HttpRequest, kind: str) -> HttpResponse:
-    organisation = require_curator(request)
-    kind = get_kind(kind)
-    content = importing.unstash(
-        token=request.POST.get("token", ""),
-        kind=kind,
+    base = get_kind(kind)
+    hide_tier = hides_social_risk(request)
+    flow = ImportFlow(
+        request=request,
+        kind=KINDS[kind](organisation, user=request.user, hide_tier=hide_tier),
         organisation=organisation,
-        user=request.user,
-    )
-    if content is None:
-        messages.error(
-            request,
-            gettext(
-                "This import is no longer available (it expired, was already "
-                "confirmed or belongs to someone else). Upload the file again."
-            ),
+        action_url=reverse("imports:upload", args=[kind]),
+        done_url=reverse(base.list_url),
+        back_url=reverse(base.list_url),
+        back_title=str(base.title),
+        page_title=str(base.page_title),
+        template_url=reverse("imports:template", args=[kind]),
+        intro=gettext(
+            "People are added to the base of %(organisation)s. Your own spreadsheet "
+            "will do: a base in the federal template layout, an export of the portal "
+            "or the portal's template. You see what will happen to every row before "
+            "anything is saved."
         )
-        return redirect("imports:upload", kind=kind.slug)
-    try:
-        report = importing.import_apply(
-            kind=kind, organisation=organisation, content=content
-        )
-    except importing.ImportRejected as rejected:
-        messages.error(request, rejected.message)
-        return page(request, kind, organisation, UploadForm(), report=rejected.report)
-    except ValidationError as error:
-        form = UploadForm()
-        for message in error.messages:
-            messages.error(request, message)
-        return page(request, kind, organisation, form)
-    messages.success(
-        request,
-        gettext("Imported: %(new)s new, %(updated)s updated.")
-        % {"new": report.new, "updated": report.updated},
+        % {"organisation": organisation.short_name},
+        columns_help=importing.column_specs(base, organisation, hide_tier=hide_tier),
+        detail_url=base.detail_url,
+        actions={"groups": create_groups},
     )
-    return redirect(kind.list_url)
+    return flow.handle()
 
 
 @require_GET

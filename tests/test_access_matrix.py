@@ -172,7 +172,6 @@ RULES: dict[str, Case] = {
         managers(), lambda w: {"pk": w.organisation.study_groups.get(name="7Б").pk}
     ),
     "imports:upload": Case(manager_list(), lambda w: {"kind": "mentees"}),
-    "imports:confirm": Case(post_only(), lambda w: {"kind": "mentees"}),
     "imports:template": Case(manager_list(), lambda w: {"kind": "mentors"}),
     # --- pairs -------------------------------------------------------------------
     # a form lead reads the pairs of the forms they lead (the world's pair's form)
@@ -275,7 +274,6 @@ RULES: dict[str, Case] = {
     ),
     "measurements:grid": Case(manager_list(psychologist=200)),
     "measurements:import": Case(manager_list(psychologist=200)),
-    "measurements:import-confirm": Case(post_only()),
     "measurements:import-template": Case(manager_list(psychologist=200)),
     "measurements:dynamics": Case(manager_list(psychologist=200)),
     "indicators:list": Case(manager_list()),
@@ -336,6 +334,9 @@ EXPORT_RULES: dict[str, Case] = {
     "roadmap": Case(managers(), query=lambda w: {"programme": w.programme.pk}),
     "monitoring-report": Case(
         managers(), query=lambda w: {"programme": w.programme.pk}
+    ),
+    "measurements": Case(
+        managers(psychologist=200), query=lambda w: {"programme": w.programme.pk}
     ),
     "programme-summary": Case(
         managers(outsider=403), query=lambda w: {"programme": w.programme.pk}

@@ -5,7 +5,7 @@ An exporter names itself (`identifier`, `verbose_name`), says who may run it
 context for PDF. `mentoring.views.export` serves them all; `admin_action()` turns one
 into an admin action. The file is built in memory and sent whole, so a failure never
 leaves a half-written download. Cells that a spreadsheet would read as a formula
-(`= + - @`) are escaped. This module imports no app.
+(`= + - @`) are kept as text, never run. This module imports no app.
 """
 
 from __future__ import annotations
@@ -99,10 +99,20 @@ def file_response(content: bytes, filename: str, content_type: str) -> HttpRespo
 
 
 def escape_cell(value):
-    """Text that a spreadsheet would execute as a formula is prefixed with «'»."""
+    """Text that a spreadsheet would execute as a formula is prefixed with «'»
+    (for writers that cannot mark a cell as text, e.g. a CSV)."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def as_text(cell):
+    """An .xlsx cell keeps text that looks like a formula («=…», «+7 900 …») as
+    text, exactly as written: stored as a string, never run, and an import
+    reads back the same value (no «'» added)."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
+    return cell
 
 
 def _width(value) -> int:
@@ -156,7 +166,7 @@ def render_workbook(sheets: Iterable[tuple[str, Iterable[Sequence]]]) -> bytes:
                         if timezone.is_aware(value)
                         else value
                     )
-                cell = WriteOnlyCell(sheet, value=escape_cell(value))
+                cell = as_text(WriteOnlyCell(sheet, value=value))
                 if number == 0:
                     cell.font, cell.fill, cell.alignment = (
                         header_font,

@@ -1,6 +1,7 @@
 """The exporter pattern: the XLSX renderer and the one download view."""
 
 import io
+import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -39,10 +40,13 @@ def test_xlsx_header_is_frozen_bold_and_columns_fit():
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+7 900", "-5", "@SUM(A1)"])
-def test_xlsx_escapes_what_a_spreadsheet_would_run(text):
-    sheet = workbook(export.render_xlsx([["Поле"], [text]]))
-    assert sheet["A2"].value == "'" + text
+def test_xlsx_keeps_what_a_spreadsheet_would_run_as_text(text):
+    content = export.render_xlsx([["Поле"], [text]])
+    sheet = workbook(content)
+    assert sheet["A2"].value == text  # as written: it imports back unchanged
     assert sheet["A2"].data_type == "s"
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
 
 
 def test_sheet_title_drops_forbidden_characters():

@@ -48,9 +48,7 @@ def test_outsider_without_programmes_sees_an_empty_page(client, outsider, pair):
     assert pair.mentor.participant.last_name not in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    "name", [*PAGES, "measurements:import-template", "measurements:import-confirm"]
-)
+@pytest.mark.parametrize("name", [*PAGES, "measurements:import-template"])
 def test_anonymous_goes_to_login(client, pair, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
@@ -73,7 +71,14 @@ def test_template_of_another_organisation_is_not_found(client, outsider, pair):
 def test_mentor_cannot_confirm_an_import(client, mentor, pair):
     client.force_login(mentor)
     response = client.post(
-        reverse("measurements:import-confirm"),
-        {"programme": pair.programme.pk, "token": "x"},
+        page("measurements:import", pair.programme), {"step": "apply", "token": "x"}
     )
     assert response.status_code == 403
+
+
+def test_outsider_cannot_post_to_the_import(client, outsider, pair):
+    client.force_login(outsider)
+    response = client.post(
+        page("measurements:import", pair.programme), {"step": "apply", "token": "x"}
+    )
+    assert response.status_code == 404

@@ -1,20 +1,29 @@
-"""Excel import of entry/exit values: checks, preview, one-time apply."""
+"""Import of entry/exit values through the import engine: checks on their
+cells, preview, one-time apply, the programme the file is bound to."""
 
 import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from mentoring.lib import importer
 from monitoring import measurement_importing as importing
 from monitoring.models import Measurement, Parameter
 from tests import factories as f
+from tests.people.import_flow import step, upload
 
 HEADERS = ["ФИО", "Параметр", "Момент", "Значение", "Дата"]
+FIELDS = {
+    "ФИО": "name",
+    "ID пары": "pair_id",
+    "Параметр": "parameter",
+    "Момент": "moment",
+    "Значение": "value",
+    "Дата": "measured_on",
+}
 
 
 def make_xlsx(rows, headers=HEADERS, formulas=None) -> bytes:
@@ -40,15 +49,31 @@ def mentee_name(pair):
     return pair.memberships.get().mentee.participant.full_name
 
 
+def kind_for(pair, user=None):
+    programme = pair.programme
+    return importing.MeasurementImport(
+        programme.organisation, programme=programme, user=user
+    )
+
+
 def preview(pair, rows, **kwargs):
-    return importing.preview(
-        programme=pair.programme, content=make_xlsx(rows, **kwargs)
+    return importer.build_preview(
+        kind_for(pair),
+        content=make_xlsx(rows, **kwargs),
+        filename="values.xlsx",
+        state=importer.ImportState(checked=True),
     )
 
 
 def errors(report, number):
     row = next(r for r in report.rows if r.number == number)
-    return " ".join(f"{e.column}: {e.message}" for e in row.errors)
+    return " ".join(
+        [*(f"{key}: {message}" for key, message in row.errors.items()), *row.row_errors]
+    )
+
+
+def url(programme):
+    return f"{reverse('measurements:import')}?programme={programme.pk}"
 
 
 def test_clean_file_previews_new_and_update(pair, mentee_name):
@@ -63,7 +88,7 @@ def test_clean_file_previews_new_and_update(pair, mentee_name):
     )
     assert report.is_clean
     first, second = report.rows
-    assert first.status == "update" and first.previous_text == "4"
+    assert first.status == "update" and first.changes == [("Значение", "4", "4,5")]
     assert second.status == "new"
     assert not Measurement.objects.filter(parameter__code="anxiety").exists()
 
@@ -87,7 +112,7 @@ def test_bad_rows_are_errors_with_row_and_column(pair, mentee_name, row, column,
     assert not report.is_clean
     assert report.rows[0].status == "error"
     assert report.rows[0].number == 2
-    assert any(e.column == column for e in report.rows[0].errors)
+    assert FIELDS[column] in report.rows[0].errors
     assert words in errors(report, 2)
 
 
@@ -96,13 +121,19 @@ def test_parameter_for_mentees_only_refused_for_the_mentor(pair):
         pair,
         [(pair.mentor.participant.full_name, "grades", "вход", 4, "05.03.2026")],
     )
-    assert "Параметр" in errors(report, 2)
+    assert "parameter" in next(r for r in report.rows if r.number == 2).errors
 
 
-def test_same_value_twice_names_both_rows(pair, mentee_name):
+def test_the_same_value_twice_is_one_and_two_values_wait_for_a_choice(
+    pair, mentee_name
+):
     row = (mentee_name, "engagement", "вход", 5, "05.03.2026")
     report = preview(pair, [row, row])
-    assert "2, 3" in errors(report, 2) and "2, 3" in errors(report, 3)
+    assert [r.status for r in report.rows] == ["new", "merged"]
+    other = (mentee_name, "engagement", "вход", 6, "05.03.2026")
+    report = preview(pair, [row, other])
+    assert not report.is_clean
+    assert "2, 3" in errors(report, 2) and "2" in errors(report, 3)
 
 
 def test_ambiguous_person_names_both_pairs_and_pair_id_settles_it(pair):
@@ -117,7 +148,7 @@ def test_ambiguous_person_names_both_pairs_and_pair_id_settles_it(pair):
         headers=["ФИО", "ID пары", "Параметр", "Момент", "Значение", "Дата"],
     )
     assert report.is_clean
-    assert report.rows[0].pair == second
+    assert report.rows[0].values["slot"].pair == second
 
 
 def test_formula_cells_are_refused(pair, mentee_name):
@@ -126,39 +157,32 @@ def test_formula_cells_are_refused(pair, mentee_name):
         [(mentee_name, "engagement", "вход", None, "05.03.2026")],
         formulas={"D2": "=2+3"},
     )
-    assert "=2+3" in errors(report, 2)
+    assert "формул" in errors(report, 2)
 
 
-@pytest.mark.parametrize(
-    ("headers", "code"),
-    [
-        (
-            ["ФИО", "Параметр", "Момент", "Значение", "Дата", "Лишний"],
-            "unknown_columns",
-        ),
-        (["ФИО", "Параметр", "Момент", "Дата"], "missing_columns"),
-    ],
-)
-def test_unknown_and_missing_columns(pair, mentee_name, headers, code):
-    content = make_xlsx([(mentee_name, "engagement", "вход", 5)], headers=headers)
-    with pytest.raises(ValidationError) as error:
-        importing.preview(programme=pair.programme, content=content)
-    assert code in {e.code for e in error.value.error_list}
-
-
-def upload_file(client, programme, content, name="values.xlsx"):
-    return client.post(
-        reverse("measurements:import"),
-        {"programme": programme.pk, "file": SimpleUploadedFile(name, content)},
+def test_an_unknown_column_is_not_loaded_and_a_missing_one_is_said(pair, mentee_name):
+    content = make_xlsx(
+        [(mentee_name, "engagement", "вход", 5, "05.03.2026", "x")],
+        headers=[*HEADERS, "Лишний"],
     )
+    state = importer.ImportState(checked=True)
+    result = importer.build_preview(
+        kind_for(pair), content=content, filename="v.xlsx", state=state
+    )
+    assert result.is_clean and result.columns[-1].field == ""
+    content = make_xlsx([(mentee_name, "engagement", "вход", 5)], headers=HEADERS[:4])
+    result = importer.build_preview(
+        kind_for(pair), content=content, filename="v.xlsx", state=state
+    )
+    assert any("«Дата»" in message for message in result.mapping_errors)
 
 
 def test_upload_refuses_a_non_workbook(client, curator, pair):
     client.force_login(curator)
-    response = upload_file(client, pair.programme, b"not a workbook", "x.xlsx")
+    response = upload(client, b"not a workbook", "x.xlsx", url=url(pair.programme))
     assert response.status_code == 200
-    assert response.context["form"].errors["file"]
-    assert response.context["report"] is None
+    assert response.context["file_errors"]
+    assert response.context["preview"] is None
 
 
 def test_preview_then_apply_once(client, curator, pair, mentee_name):
@@ -169,26 +193,23 @@ def test_preview_then_apply_once(client, curator, pair, mentee_name):
             (mentee_name, "engagement", "выход", 7, "05.03.2026"),
         ]
     )
-    response = upload_file(client, pair.programme, content)
-    assert response.context["report"].is_clean
-    token = response.context["token"]
-    assert token and not Measurement.objects.exists()
-    data = {"programme": pair.programme.pk, "token": token}
-    response = client.post(reverse("measurements:import-confirm"), data)
+    page = upload(client, content, url=url(pair.programme))
+    checked = step(client, page, "check", url=url(pair.programme))
+    assert checked.context["preview"].is_clean
+    assert not Measurement.objects.exists()
+    response = step(client, checked, "apply", url=url(pair.programme))
     assert response.status_code == 302
     values = {m.moment: m for m in Measurement.objects.all()}
     assert values["entry"].value == Decimal("4.5")
     assert values["exit"].source == Measurement.Source.IMPORT
     assert values["exit"].recorded_by == curator
-    # The same token a second time: refused, nothing doubled.
-    response = client.post(reverse("measurements:import-confirm"), data)
+    # The same confirmation a second time: refused, nothing doubled.
+    response = step(client, checked, "apply", url=url(pair.programme))
     assert response.status_code == 302
     assert Measurement.objects.count() == 2
 
 
-def test_file_with_errors_has_no_token_and_writes_nothing(
-    client, curator, pair, mentee_name
-):
+def test_a_file_with_errors_writes_nothing(client, curator, pair, mentee_name):
     client.force_login(curator)
     content = make_xlsx(
         [
@@ -196,32 +217,23 @@ def test_file_with_errors_has_no_token_and_writes_nothing(
             (mentee_name, "engagement", "выход", "много", "05.03.2026"),
         ]
     )
-    response = upload_file(client, pair.programme, content)
-    assert response.context["token"] == ""
-    assert not Measurement.objects.exists()
-    assert 'data-status="error"' in response.content.decode()
-
-
-def test_apply_rechecks_and_writes_nothing_on_error(pair, curator, mentee_name):
-    content = make_xlsx(
-        [
-            (mentee_name, "engagement", "вход", 5, "05.03.2026"),
-            (mentee_name, "engagement", "выход", 50, "05.03.2026"),
-        ]
-    )
-    with pytest.raises(importing.ImportRejected):
-        importing.apply(programme=pair.programme, content=content, by=curator)
+    page = upload(client, content, url=url(pair.programme))
+    checked = step(client, page, "check", url=url(pair.programme))
+    assert 'data-status="error"' in checked.content.decode()
+    assert 'data-testid="apply"' not in checked.content.decode()
+    response = step(client, checked, "apply", url=url(pair.programme))
+    assert response.status_code == 200
     assert not Measurement.objects.exists()
 
 
-def test_token_is_bound_to_the_programme(client, curator, pair, mentee_name):
+def test_the_file_is_bound_to_the_programme(client, curator, pair, mentee_name):
     client.force_login(curator)
     other = f.ProgrammeFactory(organisation=pair.programme.organisation)
     content = make_xlsx([(mentee_name, "engagement", "вход", 5, "05.03.2026")])
-    token = upload_file(client, pair.programme, content).context["token"]
-    client.post(
-        reverse("measurements:import-confirm"), {"programme": other.pk, "token": token}
-    )
+    page = upload(client, content, url=url(pair.programme))
+    checked = step(client, page, "check", url=url(pair.programme))
+    response = step(client, checked, "apply", url=url(other))
+    assert response.status_code == 302
     assert not Measurement.objects.exists()
 
 
@@ -251,5 +263,10 @@ def test_preview_query_budget(pair, pairs, django_assert_max_num_queries):
         rows.append((name, "anxiety", "выход", 5, "05.03.2026"))
     content = make_xlsx(rows)
     with django_assert_max_num_queries(8):
-        report = importing.preview(programme=pair.programme, content=content)
+        report = importer.build_preview(
+            kind_for(pair),
+            content=content,
+            filename="v.xlsx",
+            state=importer.ImportState(checked=True),
+        )
     assert report.is_clean, [r.errors for r in report.rows]

@@ -117,5 +117,5 @@ def test_swot_sheet_lists_points_by_quadrant(client, head, programme, year):
     client.force_login(head)
     book = load_workbook(io.BytesIO(client.get(url("xlsx", programme, year)).content))
     rows = list(book["SWOT"].iter_rows(values_only=True))
-    assert rows[1][2] == "'=Формула"
+    assert rows[1][2] == "=Формула"  # kept as text, as written, never run
     assert rows[-1][2] == "Итог"

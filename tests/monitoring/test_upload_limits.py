@@ -11,6 +11,7 @@ from django.urls import reverse
 from mentoring.lib import spreadsheets
 from monitoring.models import Measurement
 from tests.monitoring.test_measurement_import import HEADERS, make_xlsx
+from tests.people.import_flow import step
 from tests.people.test_upload_limits import Long, crafted_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -26,25 +27,30 @@ def mentee_name(pair):
     return pair.memberships.get().mentee.participant.full_name
 
 
+def url(programme) -> str:
+    return f"{reverse('measurements:import')}?programme={programme.pk}"
+
+
 def upload(client, programme, content):
     return client.post(
-        reverse("measurements:import"),
-        {"programme": programme.pk, "file": SimpleUploadedFile("values.xlsx", content)},
+        url(programme),
+        {"step": "upload", "file": SimpleUploadedFile("values.xlsx", content)},
     )
 
 
 def refusal(response) -> str:
     assert response.status_code == 200
-    assert response.context["report"] is None
-    assert not response.context["token"]
-    return " ".join(response.context["form"].errors["file"])
+    assert response.context["preview"] is None
+    assert response.context["state"] is None
+    return " ".join(response.context["file_errors"])
 
 
 def test_the_crafted_workbook_is_read(client, curator, pair, mentee_name):
     rows = [HEADERS, [mentee_name, "engagement", "вход", "5", "05.03.2026"]]
     client.force_login(curator)
     response = upload(client, pair.programme, crafted_xlsx(rows))
-    assert response.context["report"].is_clean
+    checked = step(client, response, "check", url=url(pair.programme))
+    assert checked.context["preview"].is_clean
 
 
 def test_a_huge_shared_string_is_refused(client, curator, pair, mentee_name):

@@ -19,11 +19,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from mentoring.lib import spreadsheets
-from people import importing
+from mentoring.lib import importer, spreadsheets
+from people.import_kinds import MenteeImport
 from people.models import MenteeProfile, Participant
 from tests import factories as f
-from tests.people.test_import_checks import MENTEES, column, make_xlsx, mentee_row
+from tests.people.import_flow import MENTEES, column, make_xlsx, mentee_row, step
 
 pytestmark = pytest.mark.django_db
 
@@ -151,20 +151,24 @@ def media_root(settings, tmp_path):
 def post_file(client, content: bytes, kind="mentees"):
     return client.post(
         reverse("imports:upload", args=[kind]),
-        {"file": SimpleUploadedFile("база.xlsx", content)},
+        {"step": "upload", "file": SimpleUploadedFile("база.xlsx", content)},
     )
 
 
 def refusal(response) -> str:
-    """The page's error on the file field; the preview did not happen."""
+    """The page's error about the file; no preview, nothing kept."""
     assert response.status_code == 200
-    assert response.context["report"] is None
-    assert not response.context.get("token")
-    return " ".join(response.context["form"].errors["file"])
+    assert response.context["preview"] is None
+    assert response.context["state"] is None
+    return " ".join(response.context["file_errors"])
+
+
+def checked(client, response):
+    return step(client, response, "check").context["preview"]
 
 
 def nothing_imported(media_root) -> bool:
-    stash = Path(media_root) / importing.TMP_DIRNAME
+    stash = Path(media_root) / importer.TMP_DIRNAME
     return (
         not Participant.objects.exists()
         and not MenteeProfile.objects.exists()
@@ -176,7 +180,7 @@ def test_the_crafted_workbook_is_a_workbook(client, curator, group_7b):
     """The helper itself: a clean crafted file previews as one new mentee."""
     client.force_login(curator)
     response = post_file(client, crafted_xlsx(mentee_rows()))
-    assert response.context["report"].new == 1
+    assert checked(client, response).new == 1
 
 
 # --- the archive ---------------------------------------------------------------------
@@ -274,7 +278,7 @@ def test_a_cell_as_long_as_excel_allows_is_read(client, curator, group_7b):
     text = "Иван Петров " * (spreadsheets.MAX_CELL_CHARS // 12)
     client.force_login(curator)
     response = post_file(client, crafted_xlsx(mentee_rows(interests=text)))
-    assert response.context["report"].new == 1
+    assert checked(client, response).new == 1
 
 
 # --- time ----------------------------------------------------------------------------
@@ -298,47 +302,6 @@ def test_a_preview_over_its_time_budget_stops(client, curator, media_root, slow_
     assert nothing_imported(media_root)
 
 
-class StopAt:
-    """A deadline that counts its checks and stops at the `at`-th one, noting
-    whether any mentee was written by then."""
-
-    def __init__(self, at=None):
-        self.at, self.calls, self.written = at, 0, False
-
-    def check(self):
-        self.calls += 1
-        if self.calls == self.at:
-            self.written = Participant.objects.exists()
-            spreadsheets.Deadline(-1).check()
-
-
-def test_a_write_stopped_between_rows_leaves_nothing(organisation, group_7b):
-    """The last check comes before the last row of the resource's run: the rows
-    written before it are rolled back with the rest."""
-    rows = [mentee_row(last_name=f"Смирнова{i}") for i in range(3)]
-    content = make_xlsx(list(rows[0]), rows)
-    counting = StopAt()
-    importing.run(
-        kind=MENTEES,
-        organisation=organisation,
-        content=content,
-        dry_run=True,
-        deadline=counting,
-    )
-    last = StopAt(counting.calls)
-    with pytest.raises(ValidationError) as stopped:
-        importing.run(
-            kind=MENTEES,
-            organisation=organisation,
-            content=content,
-            dry_run=False,
-            deadline=last,
-        )
-    assert stopped.value.code == "too_complex"
-    assert last.written  # two rows were in, inside the run's transaction
-    assert not Participant.objects.exists()
-
-
 def test_the_budget_is_a_setting(settings):
     settings.IMPORT_PREVIEW_SECONDS = 7
     assert spreadsheets.preview_seconds() == 7
@@ -348,10 +311,13 @@ def test_the_confirmed_import_is_not_cut_short(organisation, group_7b, slow_cloc
     """The budget is the preview's: a file already previewed imports whole."""
     rows = [mentee_row(last_name=f"Смирнова{i}") for i in range(3)]
     content = make_xlsx(list(rows[0]), rows)
-    report = importing.import_apply(
-        kind=MENTEES, organisation=organisation, content=content
+    _preview, counts = importer.apply(
+        MenteeImport(organisation),
+        content=content,
+        filename="база.xlsx",
+        state=importer.ImportState(checked=True),
     )
-    assert report.new == 3
+    assert counts[importer.NEW] == 3
 
 
 # --- the admin's import reads through the same guard ---------------------------------
