@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django import forms
 from django.conf import settings
@@ -87,6 +88,20 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         self.cleaned_data["content"] = read_upload(upload)
         return upload
+
+
+def display(cleaned, raw) -> str:
+    """A checked cell as it will be saved («45901» → «01.09.2025», «ученик-ученик»
+    → the catalogue's «Ученик – ученик»), else as the file has it."""
+    if isinstance(cleaned, date):
+        return cleaned.strftime("%d.%m.%Y")
+    if hasattr(cleaned, "pk"):
+        return str(cleaned)
+    if isinstance(cleaned, list) and cleaned:
+        return "; ".join(str(item) for item in cleaned)
+    if isinstance(cleaned, str) and cleaned:
+        return cleaned
+    return importer.tabular_text(raw)
 
 
 @dataclass
@@ -306,13 +321,16 @@ class ImportFlow:
                 key = column.field
                 value = row.raw.get(key)
                 error = row.errors.get(key, "")
+                editable = bool(error) or key in row.edited
                 cells.append(
                     Cell(
                         field=key,
                         label=column.header or self.kind.label(key),
-                        text=importer.tabular_text(value),
+                        text=importer.tabular_text(value)
+                        if editable
+                        else display(row.values.get(key), value),
                         error=error,
-                        editable=bool(error) or key in row.edited,
+                        editable=editable,
                     )
                 )
             # An error on a field no column holds (the names, say) is shown too.

@@ -546,10 +546,14 @@ def read_rows(preview: Preview, sheet, body, state: ImportState, deadline) -> li
         for column in mapped:
             value = cells[column.index] if column.index < len(cells) else None
             edit = state.edits.get((number, column.field))
-            if edit is not None:
+            # A cell the page sends back as the file has it is no correction.
+            if edit is not None and edit.strip() != tabular_text(value):
                 row.edited.add(column.field)
                 value = edit
-            elif (index, column.index) in sheet.formulas:
+            if (
+                column.field not in row.edited
+                and (index, column.index) in sheet.formulas
+            ):
                 row.formulas.add(column.field)
             if isinstance(value, str):
                 value = value.strip() or None

@@ -270,3 +270,20 @@ def test_preview_query_budget(pair, pairs, django_assert_max_num_queries):
             state=importer.ImportState(checked=True),
         )
     assert report.is_clean, [r.errors for r in report.rows]
+
+
+def test_the_values_export_is_the_import_layout_and_linked(client, curator, pair):
+    mentee = pair.memberships.get().mentee.participant
+    f.MeasurementFactory(pair=pair, participant=mentee, value=Decimal("4.5"))
+    client.force_login(curator)
+    dynamics = client.get(
+        f"{reverse('measurements:dynamics')}?programme={pair.programme.pk}"
+    )
+    export_url = f"{reverse('export', args=['measurements', 'xlsx'])}"
+    assert f"{export_url}?programme={pair.programme.pk}" in dynamics.content.decode()
+    response = client.get(export_url, {"programme": pair.programme.pk})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == importing.HEADERS
+    assert rows[1][:2] == (mentee.full_name, pair.pk)
+    assert rows[1][5] == 4.5
