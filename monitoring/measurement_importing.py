@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from mentoring.lib import cleaning
-from mentoring.lib.export import escape_cell
+from mentoring.lib.export import as_text
 from mentoring.lib.importer import (
     NEW,
     SAME,
@@ -340,9 +340,10 @@ def build_template(*, programme, hide_tier: bool = False) -> bytes:
         sheet.column_dimensions[letter].width = widths.get(header, 14)
     slots = programme_slots(programme, hide_tier=hide_tier)
     for number, slot in enumerate(slots, start=2):
-        sheet.cell(row=number, column=1, value=slot.participant.full_name)
+        # Names stay text, whatever they start with (never a formula).
+        as_text(sheet.cell(row=number, column=1, value=slot.participant.full_name))
         sheet.cell(row=number, column=2, value=slot.pair.pk)
-        sheet.cell(row=number, column=3, value=escape_cell(str(slot.pair)))
+        as_text(sheet.cell(row=number, column=3, value=str(slot.pair)))
     sheet.column_dimensions["G"].number_format = "DD.MM.YYYY"
 
     list_headers = (

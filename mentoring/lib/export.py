@@ -109,14 +109,6 @@ def file_response(content: bytes, filename: str, content_type: str) -> HttpRespo
     return response
 
 
-def escape_cell(value):
-    """Text that a spreadsheet would execute as a formula is prefixed with «'»
-    (for writers that cannot mark a cell as text, e.g. a CSV)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def as_text(cell):
     """An .xlsx cell keeps text that looks like a formula («=…», «+7 900 …») as
     text, exactly as written: stored as a string, never run, and an import

@@ -2,6 +2,7 @@
 cells, preview, one-time apply, the programme the file is bound to."""
 
 import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -287,3 +288,18 @@ def test_the_values_export_is_the_import_layout_and_linked(client, curator, pair
     assert rows[0] == importing.HEADERS
     assert rows[1][:2] == (mentee.full_name, pair.pk)
     assert rows[1][5] == 4.5
+
+
+def test_the_template_never_turns_a_name_into_a_formula(client, curator, pair):
+    mentee = pair.memberships.get().mentee.participant
+    mentee.last_name = '=HYPERLINK("http://evil.example","Иванов")'
+    mentee.save()
+    client.force_login(curator)
+    response = client.get(
+        f"{reverse('measurements:import-template')}?programme={pair.programme.pk}"
+    )
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    names = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert mentee.full_name in names  # as written, no apostrophe added
