@@ -571,6 +571,9 @@ def read_rows(preview: Preview, sheet, body, state: ImportState, deadline) -> li
 
 def check_rows(kind: ImportKind, rows: list[Row], state: ImportState, deadline):
     kind.prepare()
+    # A choice for all rows the page did not send keeps its initial value.
+    defaults = {default.key: default.initial for default in kind.defaults()}
+    defaults.update({k: v for k, v in state.defaults.items() if v})
     for row in rows:
         deadline.check()
         for key in sorted(row.formulas):
@@ -581,7 +584,7 @@ def check_rows(kind: ImportKind, rows: list[Row], state: ImportState, deadline):
                     "here)."
                 ),
             )
-        kind.clean_row(row, state.defaults)
+        kind.clean_row(row, defaults)
     included = [row for row in rows if row.number not in state.excluded]
     for row in rows:
         if row.number in state.excluded:

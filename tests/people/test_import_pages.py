@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from mentoring.lib import importer
 from people import importing
+from people.import_kinds import MentorImport
 from people.models import MenteeProfile, MentorProfile, Participant
 from tests import factories as f
 from tests.people.import_flow import (
@@ -331,3 +332,26 @@ def test_a_filled_template_imports_cleanly(
     assert step(client, checked, "apply", kind=kind).status_code == 302
     model = MenteeProfile if kind == "mentees" else MentorProfile
     assert model.objects.get().participant.organisation == organisation
+
+
+def test_a_file_with_nothing_new_offers_no_import(client, curator, group_7b):
+    client.force_login(curator)
+    content = rows_file(mentee_row())
+    step(client, checked_page(client, content), "apply")
+    again = checked_page(client, content)
+    page = again.content.decode()
+    assert 'data-testid="nothing-to-write"' in page
+    assert 'data-testid="apply"' not in page
+    assert MenteeProfile.objects.count() == 1
+
+
+def test_a_choice_for_all_rows_not_sent_keeps_its_initial_value(organisation):
+    content = rows_file({"ФИО наставника": "Орлов Иван Петрович"})
+    result = importer.build_preview(
+        MentorImport(organisation),
+        content=content,
+        filename="x.xlsx",
+        state=importer.ImportState(checked=True),
+    )
+    assert result.is_clean
+    assert result.rows[0].values["category"].code == "teacher"
