@@ -9,10 +9,17 @@ handed to the person (or their parents, their employer) and is not a
 publication: it is printed whatever the publication consent."""
 
 from django.http import Http404
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.lib.export import PDF, XLSX, Exporter, register
+from mentoring.lib.export import DOCX, PDF, XLSX, Exporter, register
+from mentoring.lib.grammar import (
+    decline_name,
+    decline_title,
+    honorific,
+    looks_like_a_name,
+)
+from mentoring.templatetags.documents import doc_date
 from pairs.models import Reward
 from people.consent_services import publishable
 from people.exports import CuratorExporter
@@ -68,11 +75,33 @@ class RewardsExporter(CuratorExporter):
             ]
 
 
+def addressee(reward: Reward) -> str:
+    """Whom the letter is to, as the line under «Родителям» / «Руководителю»
+    reads: a person in the dative («Ефимовой Ларисе Валерьевне»), an organisation
+    in the genitive («Руководителю Змеиногорского завода»), anything else as
+    typed."""
+    text = (reward.addressee or "").strip()
+    if not text or reward.kind == Reward.Kind.NOMINATION:
+        return text
+    if looks_like_a_name(text):
+        return decline_name(text, "datv")
+    if reward.kind == Reward.Kind.LETTER_EMPLOYER:
+        return decline_title(text, "gent")
+    return text
+
+
+def greeting(reward: Reward) -> str:
+    """«Уважаемая Лариса Валерьевна!» above a letter to a person."""
+    if reward.kind == Reward.Kind.NOMINATION:
+        return ""
+    return honorific((reward.addressee or "").strip())
+
+
 class RewardDocumentExporter(Exporter):
     """A document of one reward (`?reward=<pk>`): for the head, deputy and curator
     of the reward's organisation."""
 
-    formats = (PDF,)
+    formats = (PDF, DOCX)
 
     def reward(self) -> Reward | None:
         if not hasattr(self, "_reward"):
@@ -100,7 +129,7 @@ class RewardDocumentExporter(Exporter):
 
         reward = self.reward()
         text = reward.text or default_text(
-            kind=Reward.Kind.GRATITUDE,
+            kind=reward.kind,
             person=reward.person,
             basis=reward.basis,
             organisation=reward.organisation,
@@ -109,6 +138,8 @@ class RewardDocumentExporter(Exporter):
         return {
             "reward": reward,
             "organisation": reward.organisation,
+            "addressee": addressee(reward),
+            "greeting": greeting(reward),
             "paragraphs": paragraphs,
             # A long letter is set smaller so that it stays on one page.
             "long_text": len(text) > LONG_TEXT or len(paragraphs) > LONG_PARAGRAPHS,
@@ -117,12 +148,48 @@ class RewardDocumentExporter(Exporter):
     def filename(self) -> str:
         return f"{self.verbose_name} {self.reward().person.full_name}"
 
+    def common(self) -> dict:
+        reward = self.reward()
+        organisation = reward.organisation
+        return {
+            "organisation_name": organisation.name or organisation.short_name,
+            "date": doc_date(reward.awarded_on),
+            "number": reward.number,
+            "signed_by": reward.signed_by or organisation.head_title,
+        }
+
 
 @register
 class RewardLetterExporter(RewardDocumentExporter):
     identifier = "reward-letter"
     verbose_name = _("Letter of thanks")
     template_name = "pairs/print_letter.html"
+    docx_template = "reward_letter.docx"
+
+    def docx_context(self) -> dict:
+        context = self.context()
+        reward = context["reward"]
+        prefixes = {
+            Reward.Kind.LETTER_PARENTS: gettext(
+                "To the parents (legal representatives)"
+            ),
+            Reward.Kind.LETTER_EMPLOYER: gettext("To the head of"),
+            Reward.Kind.NOMINATION: gettext("To the award commission"),
+        }
+        return {
+            **self.common(),
+            "heading": (
+                gettext("Nomination for an award")
+                if reward.kind == Reward.Kind.NOMINATION
+                else gettext("Letter of thanks")
+            ).upper(),
+            "addressee_prefix": prefixes.get(reward.kind, "")
+            if reward.addressee
+            else "",
+            "addressee": context["addressee"],
+            "greeting": context["greeting"],
+            "paragraphs": context["paragraphs"],
+        }
 
 
 @register
@@ -130,4 +197,30 @@ class RewardCertificateExporter(RewardDocumentExporter):
     identifier = "reward-certificate"
     verbose_name = pgettext_lazy("reward", "Certificate")
     template_name = "pairs/print_certificate.html"
+    docx_template = "reward_certificate.docx"
     landscape = True
+
+    def docx_context(self) -> dict:
+        reward = self.reward()
+        person = reward.person
+        if reward.kind == Reward.Kind.CERTIFICATE:
+            nomination = gettext("«Best mentor»")
+        elif reward.document == "certificate":
+            nomination = gettext("in the nomination «%(kind)s»") % {
+                "kind": reward.get_kind_display()
+            }
+        else:
+            nomination = ""
+        if person.study_group_id:
+            place = gettext("class (group) %(group)s") % {"group": person.study_group}
+        else:
+            place = ", ".join(filter(None, (person.position, person.workplace)))
+        return {
+            **self.common(),
+            "heading": pgettext("reward", "Certificate").upper(),
+            "nomination": nomination,
+            "awarded": gettext("is awarded to"),
+            "person": person.full_name,
+            "place": place,
+            "basis": reward.basis,
+        }

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 
+from mentoring.lib.grammar import decline_title
 from mentoring.models import Organisation
 from pairs.models import Pair, Reward
 from people.models import Participant, User
@@ -43,10 +44,13 @@ def default_addressee(*, kind: str, person: Participant) -> str:
 def default_text(
     *, kind: str, person: Participant, basis: str, organisation: Organisation
 ) -> str:
-    """The standard body of a letter (the curator may rewrite it). The person's
-    name stands in the nominative, so no declension is needed."""
+    """The standard body of a letter (the curator may rewrite it): «Администрация
+    <the organisation, in the genitive> выражает …». The person's name stands
+    after a colon, in the nominative."""
     values = {
-        "organisation": organisation.name or organisation.short_name,
+        "organisation": decline_title(
+            organisation.name or organisation.short_name, "gent"
+        ),
         "name": person.full_name,
         "basis": basis.strip().rstrip("."),
     }

@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.filter
 def doc_date(value: date | None) -> str:
-    """«01 сентября 2026 г.»: the way dates are written in Russian documents."""
+    """«1 сентября 2026 г.»: the way dates are written in Russian documents."""
     if not value:
         return ""
-    return f"{date_format(value, 'd E Y')} г."
+    return f"{date_format(value, 'j E Y')} г."

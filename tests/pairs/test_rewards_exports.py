@@ -81,7 +81,7 @@ def test_letter_to_parents(client, curator, organisation, parents_letter):
     # «Благодарственное письмо» once the fragment's translations are compiled.
     assert gettext("Letter of thanks").upper() in text.upper()
     assert parents_letter.person.full_name in text
-    assert "Иванова Мария Петровна" in text
+    assert "Ивановой Марии Петровне" in text  # the addressee, in the dative
     assert doc_date(TODAY) in text
     assert doc_date(TODAY).endswith(" г.")
     assert "№ 16" in text

@@ -586,3 +586,6 @@ REGULAR_RESULTS = [
     "План на неделю согласован.",
     "Задание выполнено, замечаний нет.",
 ]
+
+# The basis of the demo rewards («за что»), as the register writes it.
+REWARD_BASIS = "за успешную реализацию программы наставничества в 2025/2026 учебном году"

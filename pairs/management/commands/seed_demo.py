@@ -51,7 +51,15 @@ from pairs.management.commands._demo_specs import (
     PairSpec,
     PupilSpec,
 )
-from pairs.models import Meeting, MeetingAttendance, Pair, PairEvent, PairMentee
+from pairs.models import (
+    Meeting,
+    MeetingAttendance,
+    Pair,
+    PairEvent,
+    PairMentee,
+    Reward,
+)
+from pairs.reward_services import reward_grant
 from people.models import (
     Consent,
     Membership,
@@ -1368,6 +1376,7 @@ def delete_demo_data():
         orgs = Organisation.objects.filter(municipality=municipality)
         for queryset in [
             Meeting.objects.filter(programme__organisation__in=orgs),
+            Reward.objects.filter(organisation__in=orgs),
             Pair.objects.filter(programme__organisation__in=orgs),
             MenteeProfile.objects.filter(participant__organisation__in=orgs),
             MentorProfile.objects.filter(participant__organisation__in=orgs),
@@ -1379,6 +1388,73 @@ def delete_demo_data():
             force_delete(queryset)
     usernames = [username for _role, username, _password in texts.LOGIN_TABLE]
     force_delete(User.objects.filter(username__in=usernames))
+
+
+def seed_rewards(today: date):
+    """A reward of every document kind in each demo organisation, so that letters
+    and certificates can be printed right away: a letter of thanks to a mentor,
+    the «Лучший наставник» certificate, a letter to a minor's parents, a letter to
+    an external mentor's employer and the best pair's certificate (where the
+    organisation has such people). Idempotent: an organisation that has rewards is
+    left alone."""
+    Kind = Reward.Kind
+    for organisation in Organisation.objects.filter(
+        municipality__name=texts.MUNICIPALITY
+    ).order_by("pk"):
+        if Reward.objects.filter(organisation=organisation).exists():
+            continue
+        mentors = MentorProfile.objects.filter(
+            participant__organisation=organisation
+        ).select_related("participant")
+        teacher = mentors.filter(participant__kind=Participant.Kind.TEACHER).first()
+        external = (
+            mentors.filter(participant__kind=Participant.Kind.EXTERNAL)
+            .exclude(participant__workplace="")
+            .first()
+        )
+        minor = (
+            MenteeProfile.objects.filter(participant__organisation=organisation)
+            .exclude(participant__representative_name="")
+            .select_related("participant")
+            .first()
+        )
+        best = (
+            Pair.objects.filter(
+                programme__organisation=organisation, status=Pair.Status.COMPLETED
+            )
+            .exclude(form__is_social_risk=True)
+            .select_related("mentor__participant")
+            .first()
+        )
+        grants = []
+        if teacher:
+            grants += [
+                (Kind.GRATITUDE, teacher.participant, None, texts.REWARD_BASIS),
+                (Kind.CERTIFICATE, teacher.participant, None, texts.REWARD_BASIS),
+            ]
+        if minor:
+            grants.append(
+                (Kind.LETTER_PARENTS, minor.participant, None, texts.REWARD_BASIS)
+            )
+        if external:
+            grants.append(
+                (Kind.LETTER_EMPLOYER, external.participant, None, texts.REWARD_BASIS)
+            )
+        if best:
+            grants.append(
+                (Kind.BEST_PAIR, best.mentor.participant, best, texts.REWARD_BASIS)
+            )
+        for number, (kind, person, pair, basis) in enumerate(grants, start=1):
+            reward_grant(
+                organisation=organisation,
+                person=person,
+                kind=kind,
+                awarded_on=today - timedelta(days=7),
+                basis=basis,
+                by=None,
+                pair=pair,
+                number=f"{number}-н",
+            )
 
 
 def seed_plans(today: date):
@@ -1526,6 +1602,7 @@ class Command(BaseCommand):
                 self.print_counts()
             seed_plans(date.today())
             seed_roadmaps(date.today())
+            seed_rewards(date.today())
             seed_monitoring(date.today(), texts.MUNICIPALITY)
             seed_safeguarding(date.today(), texts.MUNICIPALITY)
         self.print_logins()
