@@ -112,13 +112,18 @@ def _check_responsible(programme: Programme, responsible: Iterable) -> list:
 def roadmap_from_template(
     *,
     programme: Programme,
-    template: RoadmapTemplate,
+    template: RoadmapTemplate | None = None,
     by,
     replace: bool = False,
 ) -> list[RoadmapItem]:
     """The template's rows as the programme's roadmap, their months turned into
-    dates from the programme's start and kept within its end. A roadmap that has
-    rows is replaced only when asked to (the rows and their marks are lost)."""
+    dates from the programme's start and kept within its end. Without a template,
+    the one meant for the organisation's type (`roadmap_template_for`). A roadmap
+    that has rows is replaced only when asked to (the rows and their marks are
+    lost)."""
+    template = template or roadmap_template_for(programme.organisation)
+    if template is None:
+        raise ValidationError({"template": _("Choose a roadmap template.")})
     existing = programme.roadmap_items.all()
     if existing.exists():
         if not replace:
@@ -329,3 +334,125 @@ def stage_progress(programme: Programme, today: date | None = None) -> list[dict
             }
         )
     return result
+
+
+# --- The stages' tasks, the template of an organisation, the order's row ----------
+
+# «Задача» and «Результат» of each of the 7 stages, as the federal methodology
+# states them (seed 002's roadmap table); printed under each stage of a roadmap.
+STAGE_GOALS = {
+    1: (
+        "информирование о запуске программы наставничества; сбор предварительных "
+        "запросов от потенциальных наставляемых и выбор соответствующих этим "
+        "запросам аудитории для поиска наставников",
+        "определены необходимые ресурсы (кадровые, методические, "
+        "материально-техническая база и т.\u00a0д.) и возможные источники их "
+        "привлечения (внутренние и внешние) для организации функционирования "
+        "целевой модели наставничества",
+    ),
+    2: (
+        "выявление конкретных проблем обучающихся и педагогов образовательной "
+        "организации, которые можно решить с помощью наставничества",
+        "сформирована база наставляемых с перечнем запросов, необходимая для "
+        "подбора кандидатов в наставники на следующем этапе",
+    ),
+    3: (
+        "поиск потенциальных наставников для формирования базы наставников",
+        "сформированы базы наставников, которые потенциально могут участвовать как "
+        "в текущей программе наставничества, так и в будущих программах этой и "
+        "иных (по запросу и с разрешения наставников) образовательных организаций",
+    ),
+    4: (
+        "выявление наставников, входящих в базу потенциальных наставников, "
+        "подходящих для конкретной программы, и их подготовка к работе с "
+        "наставляемыми",
+        "сформирована база готовых к работе наставников, подходящая для конкретной "
+        "программы и запросов наставляемых конкретной образовательной организации",
+    ),
+    5: (
+        "формирование пар «наставник\u00a0– наставляемый» либо группы из "
+        "наставника и нескольких наставляемых, подходящих друг другу по критериям",
+        "сформированы наставнические пары или группы, готовые продолжить работу в "
+        "рамках программы",
+    ),
+    6: (
+        "закрепление гармоничных и продуктивных отношений в наставнической паре "
+        "или группе",
+        "сформированы стабильные наставнические отношения, доведённые до "
+        "логического завершения, реализована цель программы наставничества для "
+        "конкретной наставнической пары или группы",
+    ),
+    7: (
+        "подведение итогов работы каждой пары или группы и всей программы в целом "
+        "в формате личной и групповой рефлексии, а также проведение открытого "
+        "публичного мероприятия для популяризации практик наставничества и "
+        "награждения лучших наставников",
+        "достигнуты цели программы наставничества, собраны лучшие наставнические "
+        "практики, внимание общественности привлечено к деятельности "
+        "образовательных организаций, запущен процесс пополнения базы наставников "
+        "и наставляемых",
+    ),
+}
+
+# The template an organisation's roadmap starts from, by its type: a school gets
+# seed 002's roadmap, a college (СПО) seed 004's action plan, never the school's
+# («Директор школы»). Other types choose on the page.
+TEMPLATE_FOR_KIND = {
+    "school": "sosnovka-2023-2025",
+    "college": "college-action-plan",
+}
+
+
+def stage_goals(stage: ProgrammeStage) -> tuple[str, str]:
+    """The stage's «Задача» and «Результат» (empty for a stage of a school's own)."""
+    return STAGE_GOALS.get(stage.number, ("", ""))
+
+
+def roadmap_template_for(organisation) -> RoadmapTemplate | None:
+    """The roadmap template meant for this type of organisation, if loaded."""
+    code = TEMPLATE_FOR_KIND.get(organisation.kind)
+    if code is None:
+        return None
+    return RoadmapTemplate.objects.filter(code=code, is_active=True).first()
+
+
+ORDER_STAGE = 5  # «Формирование наставнических пар/групп»
+
+
+def order_item(programme: Programme) -> RoadmapItem | None:
+    """The roadmap row an order fixing pairs completes: the stage-5 row about
+    fixing pairs by an order (seed 002's 5.4 «… Закрепление пар/групп
+    распоряжением руководителя …»), else the stage's only row (seed 004's 1.5
+    «Формирование наставнических пар / групп»). None when neither is there: a
+    roadmap the school wrote itself is not guessed at."""
+    rows = list(
+        programme.roadmap_items.filter(stage__number=ORDER_STAGE).order_by(
+            "order", "pk"
+        )
+    )
+    for row in rows:
+        text = f"{row.activity} {row.content}".lower()
+        if "закреп" in text and ("распоряж" in text or "приказ" in text):
+            return row
+    return rows[0] if len(rows) == 1 else None
+
+
+@transaction.atomic
+def roadmap_order_approved(
+    *, programme: Programme, number: str, order_date: date, by
+) -> RoadmapItem | None:
+    """An order fixing the programme's pairs is signed: its roadmap row is done on
+    the order's date, with the order as evidence. A row already done keeps its
+    date and evidence (the first order fixed the pairs)."""
+    item = order_item(programme)
+    if item is None or item.status == RoadmapItem.Status.DONE:
+        return item
+    note = _("Order No. %(number)s of %(date)s") % {
+        "number": number,
+        "date": order_date.strftime("%d.%m.%Y"),
+    }
+    item.evidence_note = "\n".join(filter(None, [item.evidence_note, str(note)]))
+    item.save(update_fields=["evidence_note", "updated_at"])
+    return roadmap_item_set_status(
+        item=item, by=by, status=RoadmapItem.Status.DONE, done_on=order_date
+    )
