@@ -4,14 +4,19 @@ the programme's summary page (see mentoring/lib/export.py for the pattern).
 Pairs are chosen by `?pair=<pk>&pair=<pk>…` or, without them, by the pair list's
 filters; either way only pairs of the current organisation are ever printed. From
 an admin action the selected rows are used, narrowed to one organisation: an
-order is the document of one school."""
+order is the document of one school. An approved order is reprinted by
+`?order_number=<№>&order_date=<YYYY-MM-DD>`: the pairs it fixed, with its number
+and date, whatever became of them since (the copy matches the signed original)."""
 
+from datetime import date
 from itertools import groupby
 
 from django.db.models import Count, Prefetch
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.lib.export import PDF, register
+from mentoring.exports import NBSP, document_date, names, nbsp
+from mentoring.lib.export import DOCX, PDF, register
 from mentoring.models import Programme
 from pairs.forms import PairFilterForm
 from pairs.models import Pair, PairMentee
@@ -112,6 +117,7 @@ class SelectedPairsExporter(CuratorExporter):
             "mentors": self.mentors(),
             "programme": programme,
             "curators": curator_names(programme) if programme else [],
+            **names(self.organisation, programme),
         }
 
 
@@ -123,11 +129,33 @@ class PairsOrderExporter(SelectedPairsExporter):
 
     identifier = "pairs-order"
     verbose_name = _("Order on fixing mentoring pairs and groups")
+    formats = (PDF, DOCX)
     template_name = "pairs/print_order.html"
+    docx_template = "pairs_order.docx"
     confidential = False
 
+    def reprinted(self) -> tuple[str, date] | None:
+        """`?order_number=…&order_date=YYYY-MM-DD`: the approved order to reprint."""
+        number = str(self.params.get("order_number", "")).strip()
+        try:
+            day = date.fromisoformat(str(self.params.get("order_date", "")))
+        except ValueError:
+            return None
+        return (number, day) if number else None
+
     def selected(self):
-        return super().selected().filter(form__is_social_risk=self.confidential)
+        pairs = super().selected()
+        reprint = self.reprinted() if self._queryset is None else None
+        if reprint is not None:
+            pairs = without_tier(
+                self.request, Pair.objects.for_organisation(self.organisation)
+            ).filter(order_number=reprint[0], order_date=reprint[1])
+        else:
+            # A completed or terminated pair is never fixed by a new order.
+            pairs = pairs.exclude(
+                status__in=[Pair.Status.COMPLETED, Pair.Status.TERMINATED]
+            )
+        return pairs.filter(form__is_social_risk=self.confidential)
 
     def order(self) -> tuple[str, object]:
         """The number and date of the pairs' order when they all share one."""
@@ -144,7 +172,111 @@ class PairsOrderExporter(SelectedPairsExporter):
         context.update(
             order_number=number, order_date=day, confidential=self.confidential
         )
+        context.update(self.text(context))
         return context
+
+    @staticmethod
+    def text(context) -> dict:
+        """The order's preamble and points, the same in the PDF and in Word."""
+        preamble = gettext(
+            "In accordance with the methodological recommendations on introducing "
+            "the target model of mentoring (order of the Ministry of Education of "
+            "Russia of 25.12.2019 No. Р-145) and the Regulations on mentoring of "
+            "%(organisation)s"
+        ) % {"organisation": context["org_short"]}
+        if context["programme"]:
+            preamble += ", " + gettext(
+                "to carry out the mentoring programme «%(title)s»"
+            ) % {"title": context["programme_title"]}
+        count = len(context["pairs"])
+        support = gettext(
+            "The curator of the mentoring programme shall provide organisational "
+            "and methodological support to the pairs and groups, keep the journals "
+            "of meetings and monitor the programme."
+        )
+        if context["curators"]:
+            support += " " + ngettext(
+                "Responsible person: %(names)s.",
+                "Responsible persons: %(names)s.",
+                len(context["curators"]),
+            ) % {"names": ", ".join(context["curators"])}
+        fix = ngettext(
+            "To fix %(counter)s mentoring pair or group as listed in the appendix "
+            "to this order.",
+            "To fix %(counter)s mentoring pairs and groups as listed in the appendix "
+            "to this order.",
+            count,
+        ) % {"counter": count}
+        return {
+            "preamble": nbsp(preamble),
+            "points": [
+                f"1. {fix}",
+                f"2. {support}",
+                "3. " + gettext("I reserve control over the execution of this order."),
+            ],
+        }
+
+    def filename(self) -> str:
+        number, day = self.order()
+        name = str(self.verbose_name)
+        if number:
+            name += f" № {number} от {day:%d.%m.%Y}"
+        return name.replace("/", "-")
+
+    def docx_context(self) -> dict:
+        """The order for Word: the PDF's text, dates written out."""
+        context = self.context()
+        organisation = context["organisation"]
+        number, day = context["order_number"], context["order_date"]
+        blank_date = f"«___»{NBSP}____________ 20__{NBSP}г."
+        head_title = organisation.head_title or pgettext("document", "Head")
+        return {
+            "organisation_name": context["org_name"],
+            "confidential": self.confidential,
+            "title": pgettext("document", "ORDER"),
+            "date": document_date(day) if day else blank_date,
+            "number": f"№{NBSP}{number or '________'}",
+            "subject": gettext("On fixing mentoring pairs and groups"),
+            "preamble": context["preamble"],
+            "points": context["points"],
+            "head": f"{head_title} {context['org_short']}",
+            "head_name": organisation.head_name or "____________________",
+            "appendix": gettext("Appendix to the order of %(organisation)s")
+            % {"organisation": context["org_short"]},
+            "appendix_of": (
+                gettext("of %(date)s No. %(number)s")
+                % {"date": document_date(day), "number": number}
+            ).replace("№ ", f"№{NBSP}")
+            if number
+            else f"от {blank_date} №{NBSP}________",
+            "pairs": [
+                {
+                    "number": index,
+                    "mentor": ", ".join(
+                        person.full_name
+                        for person in filter(
+                            None,
+                            [
+                                pair.mentor.participant,
+                                pair.co_mentor.participant if pair.co_mentor else None,
+                            ],
+                        )
+                    ),
+                    "mentees": ",\n".join(
+                        f"{person.full_name} ({person.study_group})"
+                        if person.study_group
+                        else person.full_name
+                        for person in pair.mentee_list
+                    ),
+                    "form": pair.form.name,
+                    "variant": pair.role_variant.neutral_name,
+                    "period": f"{document_date(pair.start_on)} –\n"
+                    f"{document_date(pair.planned_end_on)}",
+                }
+                for index, pair in enumerate(context["pairs"], start=1)
+            ],
+            "mentors": [person.full_name for person in context["mentors"]],
+        }
 
 
 @register

@@ -1,21 +1,38 @@
 """The documents page: every document the portal can generate for the current
 programme, each with its download buttons (the files come from the one export view,
-see mentoring/lib/export.py)."""
+see mentoring/lib/export.py); and the life of an order fixing pairs: approve the
+draft with its number and date, reprint it, attach and download the signed scan.
 
+The order's writes (`pair_order_approve`, `pair_order_scan_attach`) are services
+kept next to their views: they compose `pairs.services.pairs_approve` with the
+order's row and the roadmap."""
+
+import os
 from datetime import date
 from urllib.parse import urlencode
 
-from django.shortcuts import render
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from mentoring.lib.export import PDF, REGISTRY, XLSX
+from mentoring.lib.export import DOCX, PDF, REGISTRY, XLSX
 from mentoring.models import MentoringForm, Programme, SchoolYear
-from pairs.models import Pair
+from mentoring.roadmap_services import roadmap_order_approved
+from pairs.document_exports import ConfidentialPairsOrderExporter, PairsOrderExporter
+from pairs.models import Pair, PairOrder, validate_order_scan
+from pairs.services import pairs_approve
 from people.access import require_curator, without_tier
 
-FORMAT_LABELS = {PDF: "PDF", XLSX: "Excel"}
+FORMAT_LABELS = {PDF: "PDF", XLSX: "Excel", DOCX: "Word"}
+FORMAT_ORDER = {PDF: 0, DOCX: 1, XLSX: 2}
 
 
 def _downloads(identifier: str, params: dict) -> list[dict]:
@@ -31,7 +48,7 @@ def _downloads(identifier: str, params: dict) -> list[dict]:
             "url": reverse("export", kwargs={"identifier": identifier, "fmt": fmt})
             + (f"?{query}" if query else ""),
         }
-        for fmt in sorted(exporter.formats, key=lambda fmt: fmt != PDF)
+        for fmt in sorted(exporter.formats, key=lambda fmt: FORMAT_ORDER.get(fmt, 9))
     ]
 
 
@@ -148,6 +165,9 @@ def document_list(request):
                     "downloads": _downloads("pairs-order", {**filters, "order": "no"}),
                     "unavailable": not awaiting.exists(),
                     "unavailable_text": _("No pairs or groups await an order."),
+                    "approve": {"confidential": False, **filters}
+                    if awaiting.exists()
+                    else None,
                 },
                 {
                     "title": _("Order on fixing mentoring pairs (confidential)"),
@@ -166,6 +186,9 @@ def document_list(request):
                         else filters,
                     ),
                     "hidden": not confidential.exists(),
+                    "approve": {"confidential": True, **filters}
+                    if awaiting_confidential.exists()
+                    else None,
                 },
                 {
                     "title": _("List of mentoring pairs and groups"),
@@ -241,5 +264,225 @@ def document_list(request):
             ],
             "year": year[0].year,
             "groups": groups,
+            "orders": approved_orders(request, organisation),
+            "today": today,
         },
     )
+
+
+# --- The order's life: approve, reprint, the signed scan ---------------------------
+
+
+def _order_exporter(request, *, confidential: bool, params=None):
+    """The exporter of the general or the confidential order, refusing (403) whoever
+    may not print it: the scan and the approval follow the order's own rule."""
+    exporter_class = (
+        ConfidentialPairsOrderExporter if confidential else PairsOrderExporter
+    )
+    exporter = exporter_class(request)
+    if params is not None:
+        exporter.params = params
+    if not exporter.allowed():
+        raise PermissionDenied
+    return exporter
+
+
+def approved_orders(request, organisation) -> list[dict]:
+    """The organisation's approved orders (a number and date its pairs share),
+    newest first, each with its reprint buttons and its scan, if attached. The
+    confidential ones only for those who may print them."""
+    pairs = without_tier(request, Pair.objects.for_organisation(organisation))
+    keys = (
+        pairs.exclude(order_number="")
+        .values_list("order_number", "order_date", "form__is_social_risk")
+        .order_by("-order_date", "-order_number")
+    )
+    counts: dict[tuple, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    scans = {
+        (order.number, order.date, order.confidential): order
+        for order in PairOrder.objects.filter(organisation=organisation)
+    }
+    result = []
+    for (number, day, confidential), count in counts.items():
+        identifier = "pairs-order-confidential" if confidential else "pairs-order"
+        scan = scans.get((number, day, confidential))
+        result.append(
+            {
+                "number": number,
+                "date": day,
+                "confidential": confidential,
+                "count": count,
+                "downloads": _downloads(
+                    identifier,
+                    {"order_number": number, "order_date": day.isoformat()},
+                ),
+                "scan_url": reverse("documents:order-scan", args=[scan.pk])
+                if scan and scan.scan
+                else None,
+            }
+        )
+    return result
+
+
+@transaction.atomic
+def pair_order_approve(
+    *, exporter: PairsOrderExporter, number: str, order_date: date, by
+) -> PairOrder:
+    """The draft order is signed: the pairs it lists are fixed by it
+    (`pairs_approve`), the order gets its row (for the scan), and each
+    programme's roadmap row about fixing pairs by an order is done on its date."""
+    pairs = exporter.pairs()
+    pairs_approve(pairs=pairs, order_number=number, order_date=order_date, by=by)
+    order, _created = PairOrder.objects.get_or_create(
+        organisation=exporter.organisation,
+        number=number.strip(),
+        date=order_date,
+        confidential=exporter.confidential,
+    )
+    for programme in {pair.programme for pair in pairs}:
+        roadmap_order_approved(
+            programme=programme, number=order.number, order_date=order_date, by=by
+        )
+    return order
+
+
+@transaction.atomic
+def pair_order_scan_attach(
+    *, organisation, number: str, order_date: date, confidential: bool, scan, by
+) -> PairOrder:
+    """The signed scan of an approved order (a new one replaces the old). Refused
+    for an order no pair of the organisation carries."""
+    carried = Pair.objects.for_organisation(organisation).filter(
+        order_number=number, order_date=order_date, form__is_social_risk=confidential
+    )
+    if not carried.exists():
+        raise ValidationError(_("No pair or group is fixed by this order."))
+    validate_order_scan(scan)
+    order, _created = PairOrder.objects.select_for_update().get_or_create(
+        organisation=organisation,
+        number=number,
+        date=order_date,
+        confidential=confidential,
+    )
+    if order.scan:
+        order.scan.delete(save=False)
+    order.scan = scan
+    order.scan_uploaded_by = by
+    order.scan_uploaded_at = timezone.now()
+    order.full_clean(exclude=["scan"])
+    order.save()
+    return order
+
+
+class OrderApproveForm(forms.Form):
+    order_number = forms.CharField(label=_("Order No."), max_length=50)
+    order_date = forms.DateField(label=_("Order date"))
+
+
+class OrderScanForm(forms.Form):
+    number = forms.CharField(max_length=50)
+    date = forms.DateField()
+    confidential = forms.BooleanField(required=False)
+    scan = forms.FileField(label=_("Signed scan"))
+
+
+def _flag(value) -> bool:
+    return str(value) in ("1", "true", "True", "on")
+
+
+@require_POST
+def order_approve(request):
+    """Approve the draft order the page offers (the same pairs: the filters are
+    sent back) with the number and date it was signed under."""
+    require_curator(request)
+    confidential = _flag(request.POST.get("confidential"))
+    params = QueryDict(mutable=True)
+    for name in ("programme", "form"):
+        if request.POST.get(name):
+            params[name] = request.POST[name]
+    params["order"] = "no"
+    exporter = _order_exporter(request, confidential=confidential, params=params)
+    target = reverse("documents:list") + (
+        f"?{urlencode({k: v for k, v in params.items() if k != 'order'})}"
+    )
+    form = OrderApproveForm(request.POST)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            for message in errors:
+                messages.error(request, f"{form[name].label}: {message}")
+        return redirect(target)
+    number, day = form.cleaned_data["order_number"], form.cleaned_data["order_date"]
+    try:
+        pair_order_approve(
+            exporter=exporter, number=number, order_date=day, by=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        count = Pair.objects.for_organisation(exporter.organisation).filter(
+            order_number=number.strip(), order_date=day
+        )
+        messages.success(
+            request,
+            ngettext(
+                "The order No. %(number)s fixed %(count)s pair or group.",
+                "The order No. %(number)s fixed %(count)s pairs and groups.",
+                count.count(),
+            )
+            % {"number": number.strip(), "count": count.count()},
+        )
+    return redirect(target)
+
+
+@require_POST
+def order_scan_upload(request):
+    """Attach the signed scan of an approved order."""
+    organisation = require_curator(request)
+    form = OrderScanForm(request.POST, request.FILES)
+    target = reverse("documents:list")
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            for message in errors:
+                messages.error(request, f"{form[name].label}: {message}")
+        return redirect(target)
+    data = form.cleaned_data
+    _order_exporter(request, confidential=data["confidential"])
+    try:
+        pair_order_scan_attach(
+            organisation=organisation,
+            number=data["number"],
+            order_date=data["date"],
+            confidential=data["confidential"],
+            scan=data["scan"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            gettext("The signed scan of the order No. %(number)s is attached.")
+            % {"number": data["number"]},
+        )
+    return redirect(target)
+
+
+def order_scan(request, pk: int):
+    """The signed scan, through this permission-checked view only (the order's own
+    rule), never a public media URL; another organisation's is 404."""
+    organisation = require_curator(request)
+    order = get_object_or_404(PairOrder, pk=pk, organisation=organisation)
+    _order_exporter(request, confidential=order.confidential)
+    if not order.scan:
+        raise Http404
+    try:
+        handle = order.scan.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    extension = os.path.splitext(order.scan.name)[1].lower()
+    filename = f"Приказ № {order.number} от {order.date:%d.%m.%Y}{extension}"
+    return FileResponse(handle, as_attachment=True, filename=filename.replace("/", "-"))

@@ -907,3 +907,97 @@ class Reward(models.Model):
             errors["pair"] = _("This pair belongs to another organisation.")
         if errors:
             raise ValidationError(errors)
+
+
+# --- Orders fixing pairs («приказ о закреплении») ---------------------------------
+
+ORDER_SCAN_TYPES = {".pdf": b"%PDF", ".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff"}
+ORDER_SCAN_TYPES[".png"] = b"\x89PNG\r\n\x1a\n"
+ORDER_SCAN_MAX_BYTES = 10 * 1024 * 1024
+
+
+def validate_order_scan(file) -> None:
+    """A PDF, JPEG or PNG of at most 10 MB, by its name and by its first bytes (a
+    renamed document is refused too). The scan is only stored and handed back
+    through a permission-checked view, never opened or served from MEDIA_URL."""
+    if not file:
+        return
+    name = (file.name or "").lower()
+    signature = next(
+        (magic for ext, magic in ORDER_SCAN_TYPES.items() if name.endswith(ext)), None
+    )
+    head = b""
+    if signature is not None:
+        position = file.tell() if hasattr(file, "tell") else 0
+        file.seek(0)
+        head = file.read(len(signature))
+        file.seek(position)
+    if signature is None or head != signature:
+        raise ValidationError(
+            _("Attach the scan as a PDF, JPEG or PNG file."), code="file_type"
+        )
+    if file.size > ORDER_SCAN_MAX_BYTES:
+        raise ValidationError(
+            _("The scan is larger than 10 MB: scan it at a lower resolution."),
+            code="file_size",
+        )
+
+
+class PairOrder(models.Model):
+    """An order that fixed pairs («приказ о закреплении»), as the pairs carry it
+    (`Pair.order_number`, `Pair.order_date`), with the signed scan. The general and
+    the confidential order (the social-risk form's pairs) are separate documents,
+    so each has its own row and scan, and each scan is read by whoever may print
+    that order."""
+
+    organisation = models.ForeignKey(
+        "mentoring.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="pair_orders",
+    )
+    number = models.CharField(_("order No."), max_length=50)
+    date = models.DateField(_("order date"))
+    confidential = models.BooleanField(_("for official use only"), default=False)
+    scan = models.FileField(
+        _("signed scan"),
+        upload_to="orders/%Y/",
+        blank=True,
+        validators=[validate_order_scan],
+    )
+    scan_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scan attached by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scan_uploaded_at = models.DateTimeField(_("scan attached"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order fixing pairs")
+        verbose_name_plural = _("orders fixing pairs")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number", "date", "confidential"],
+                name="pair_order_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(number=""), name="pair_order_has_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"№ {self.number} от {self.date:%d.%m.%Y}"
+
+    def pairs(self):
+        return Pair.objects.filter(
+            programme__organisation_id=self.organisation_id,
+            order_number=self.number,
+            order_date=self.date,
+            form__is_social_risk=self.confidential,
+        )

@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from mentoring.lib import export as export_lib
 from mentoring.models import MentoringForm, ProgrammeStage, RoadmapItem
 from monitoring.models import Indicator, Unit
-from pairs.models import Pair, Reward
+from pairs.models import Pair, PairOrder, Reward
 from pairs.plan_services import plan_create, plan_item_add
 from pairs.reward_services import reward_grant
 from people.models import Consent, Role
@@ -233,6 +233,10 @@ RULES: dict[str, Case] = {
     "rewards:detail": Case(managers(), pk("reward")),
     "rewards:delete": Case(post_only(), pk("reward")),
     "documents:list": Case(manager_list()),
+    "documents:order-approve": Case(post_only()),
+    "documents:order-scan-upload": Case(post_only()),
+    # An order whose scan file is missing: 404 after the access check.
+    "documents:order-scan": Case(managers(404), pk("pair_order")),
     # --- monitoring ------------------------------------------------------------------
     "monitoring:index": Case(manager_list()),
     "monitoring:programme": Case(managers(), programme_pk),
@@ -538,6 +542,12 @@ class World:
             basis="за успешное завершение программы наставничества",
             by=None,
             pair=done,
+        )
+        self.pair_order = PairOrder.objects.create(
+            organisation=organisation,
+            number="1-од",
+            date=TODAY,
+            scan="orders/missing.pdf",
         )
         self.campaign = f.CampaignFactory(programme=self.programme)
         self.questionnaire = self.campaign.questionnaire

@@ -85,7 +85,7 @@ def test_order_prints_the_shared_order_number(client, curator, pairs):
     response = client.get(export_url("pairs-order", pair=pairs[0].pk))
     text = pdf_text(response.content)
     assert "№ 12-од" in text
-    assert "01 сентября 2026 г." in text
+    assert "1 сентября 2026 г." in text  # «1 сентября», never «01»
 
 
 def test_order_takes_the_pair_list_checkboxes(client, curator, pairs):
