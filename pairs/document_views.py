@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 
 from mentoring.lib.export import DOCX, PDF, REGISTRY, XLSX
 from mentoring.models import MentoringForm, Programme, SchoolYear
-from mentoring.roadmap_services import roadmap_order_approved
 from pairs.document_exports import ConfidentialPairsOrderExporter, PairsOrderExporter
 from pairs.models import Pair, PairOrder, validate_order_scan
 from pairs.services import pairs_approve
@@ -331,8 +330,9 @@ def pair_order_approve(
     *, exporter: PairsOrderExporter, number: str, order_date: date, by
 ) -> PairOrder:
     """The draft order is signed: the pairs it lists are fixed by it
-    (`pairs_approve`), the order gets its row (for the scan), and each
-    programme's roadmap row about fixing pairs by an order is done on its date."""
+    (`pairs_approve`, which also marks each programme's roadmap row about fixing
+    pairs by an order done on its date), and the order gets its row (for the
+    scan)."""
     pairs = exporter.pairs()
     pairs_approve(pairs=pairs, order_number=number, order_date=order_date, by=by)
     order, _created = PairOrder.objects.get_or_create(
@@ -341,10 +341,6 @@ def pair_order_approve(
         date=order_date,
         confidential=exporter.confidential,
     )
-    for programme in {pair.programme for pair in pairs}:
-        roadmap_order_approved(
-            programme=programme, number=order.number, order_date=order_date, by=by
-        )
     return order
 
 

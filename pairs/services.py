@@ -25,6 +25,7 @@ from mentoring.models import (
     RoleVariant,
     Subprogramme,
 )
+from mentoring.roadmap_services import roadmap_order_approved
 from pairs.models import Pair, PairEvent, PairMentee
 from pairs.rules import mentor_load, social_risk_mentor_allowed
 from people.models import (
@@ -413,7 +414,7 @@ def pairs_approve(
     pairs = list(
         Pair.objects.select_for_update()
         .filter(pk__in=[pair.pk for pair in pairs])
-        .select_related("mentor__participant", "role_variant")
+        .select_related("mentor__participant", "role_variant", "programme")
         .order_by("pk")
     )
     order_number = (order_number or "").strip()
@@ -455,6 +456,11 @@ def pairs_approve(
         pair.save(update_fields=["status", "order_number", "order_date", "updated_at"])
         PairEvent.objects.create(
             pair=pair, kind=PairEvent.Kind.APPROVED, by=by, on=order_date, note=note
+        )
+    # Each programme's roadmap row about fixing pairs by an order is done with it.
+    for programme in {pair.programme for pair in pairs}:
+        roadmap_order_approved(
+            programme=programme, number=order_number, order_date=order_date, by=by
         )
     return len(pairs)
 

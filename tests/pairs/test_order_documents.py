@@ -381,3 +381,18 @@ def test_confidential_card_has_the_address_apart_and_a_compiler(
     text = pdf_text(response.content)
     assert "Дата обследования 12 марта 2026 г. Адрес ул. Ленина, 1, кв. 2" in text
     assert f"Составил(а): _______________ / {curator.get_full_name()} /" in text
+
+
+def test_approving_from_the_pair_list_marks_the_roadmap_too(
+    client, curator, programme, pairs, roadmap
+):
+    client.force_login(curator)
+    day = date.today() - timedelta(days=2)
+    response = client.post(
+        reverse("pairs:approve"),
+        {"pairs": [pairs["formed"].pk], "order_number": "58-од", "order_date": day},
+    )
+    assert response.status_code == 302
+    item = RoadmapItem.objects.get(programme=programme, number="5.4")
+    assert (item.status, item.done_on) == (RoadmapItem.Status.DONE, day)
+    assert "58-од" in item.evidence_note
