@@ -4,7 +4,10 @@ JavaScript, no CDN, the same markup in the browser and in WeasyPrint.
 Each helper returns safe markup: a <figure> with an <svg role="img"> (a <title> for
 the chart and for every bar) and, unless `table=False`, a visually hidden table with
 the same numbers for screen readers. Every label is escaped; None values are drawn
-as «нет данных» and never break the scale.
+as «нет данных» and never break the scale. A label too long for its column wraps
+onto up to three lines (never cut to the same text as another: when two would read
+alike, every label is numbered in the order of the rows), and the legend shows
+exactly the colours the bars use.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import count
+from textwrap import wrap
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from monitoring.swot import num
 
@@ -25,6 +29,10 @@ LABEL_WIDTH = 220
 VALUE_WIDTH = 60
 ROW = 22
 BAR = 14
+LINE = 13  # the height of one line of a wrapped label
+LABEL_CHARS = 28  # what fits in LABEL_WIDTH at 12 px DejaVu Sans
+LABEL_LINES = 3
+CHAR = 6.8  # the mean width of a character at 11–12 px, to lay out values
 GOOD, BAD, NEUTRAL, MUTED, TARGET = (
     "#2e7d32",
     "#c62828",
@@ -58,9 +66,57 @@ def _fmt(value, unit: str) -> str:
     return f"{num(value)}{unit}"
 
 
-def _clip(text: str, length: int = 28) -> str:
-    text = str(text)
-    return text if len(text) <= length else text[: length - 1] + "…"
+def _lines(text: str) -> list[str]:
+    lines = wrap(
+        str(text), LABEL_CHARS, break_on_hyphens=False, break_long_words=True
+    ) or [""]
+    if len(lines) > LABEL_LINES:
+        last = " ".join(lines[LABEL_LINES - 1 :])
+        lines = [*lines[: LABEL_LINES - 1], last[: LABEL_CHARS - 1] + "…"]
+    return lines
+
+
+def _labels(texts: Sequence[str]) -> list[list[str]]:
+    """The lines of each label; numbered («1. …») when two would read alike."""
+    labels = [_lines(text) for text in texts]
+    shown = ["\n".join(lines) for lines in labels]
+    if len(set(shown)) < len(shown):
+        labels = [_lines(f"{n}. {text}") for n, text in enumerate(texts, start=1)]
+    return labels
+
+
+def _label_svg(lines: list[str], y_middle: float) -> str:
+    """The label's lines right-aligned before the bars, centred on `y_middle`."""
+    top = y_middle - (len(lines) - 1) * LINE / 2 + 4
+    return "".join(
+        f'<text x="{LABEL_WIDTH - 6}" y="{top + n * LINE:.1f}" text-anchor="end">'
+        f"{escape(line)}</text>"
+        for n, line in enumerate(lines)
+    )
+
+
+def _legend_svg(items: Sequence[tuple[str, str]], y: float) -> tuple[str, float]:
+    """Coloured squares with their words, side by side (a new line when the width
+    is spent); ("line", text) draws the target's mark instead of a square. Returns
+    the markup and the y of its last line."""
+    parts, x = [], 8.0
+    for colour, text in items:
+        width = 14 + len(text) * CHAR + 16
+        if x > 8 and x + width > WIDTH:
+            x, y = 8.0, y + ROW
+        if colour == "line":
+            parts.append(
+                f'<line x1="{x + 5:.1f}" x2="{x + 5:.1f}" y1="{y - 11}" y2="{y + 2}" '
+                f'stroke="{TARGET}" stroke-width="2"/>'
+            )
+        else:
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y - 9}" width="10" height="10" '
+                f'fill="{colour}"/>'
+            )
+        parts.append(f'<text x="{x + 14:.1f}" y="{y}">{escape(text)}</text>')
+        x += width
+    return "".join(parts), y
 
 
 def _colour(tone: str) -> str:
@@ -130,29 +186,31 @@ def bar_chart(
         return _empty(title)
     scale = _scale([_number(b.value) for b in bars], max_value)
     plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    height = ROW * len(bars) + 8
-    parts = [_svg_open(title, height)]
-    for index, bar in enumerate(bars):
-        y = 4 + index * ROW
+    parts, y = [], 4
+    for bar, lines in zip(bars, _labels([b.label for b in bars]), strict=True):
+        step = max(ROW, len(lines) * LINE + 8)
+        top = y + (step - ROW) / 2  # the bar centred on its label
         value = _number(bar.value)
         text = _fmt(bar.value, unit)
         parts.append(
             f"<g><title>{escape(bar.label)}: {escape(text)}</title>"
-            f'<text x="{LABEL_WIDTH - 6}" y="{y + BAR - 3}" text-anchor="end">'
-            f"{escape(_clip(bar.label))}</text>"
+            + _label_svg(lines, top + BAR / 2)
         )
         if value is not None:
             width = max(0.0, min(value / scale, 1.0)) * plot
             parts.append(
-                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR}" '
-                f'fill="{_colour(bar.tone)}"/>'
+                f'<rect x="{LABEL_WIDTH}" y="{top:.1f}" width="{width:.1f}" '
+                f'height="{BAR}" fill="{_colour(bar.tone)}"/>'
             )
             x = LABEL_WIDTH + width + 4
         else:
             x = LABEL_WIDTH + 4
         parts.append(
-            f'<text x="{x:.1f}" y="{y + BAR - 3}" fill="#333">{escape(text)}</text></g>'
+            f'<text x="{x:.1f}" y="{top + BAR - 3:.1f}" fill="#333">'
+            f"{escape(text)}</text></g>"
         )
+        y += step
+    parts.insert(0, _svg_open(title, y + 4))
     parts.append("</svg>")
     rows = [(b.label, _fmt(b.value, unit)) for b in bars]
     alt = _table(title, ["", value_header or gettext("Value")], rows) if table else ""
@@ -180,24 +238,22 @@ def paired_chart(
     table: bool = True,
 ) -> SafeString:
     """Two bars per row (entry vs exit, expectation vs result); the second bar is
-    green when it moved the good way, red when it moved the bad way."""
+    green when it moved the good way, red when it moved the bad way, blue when it
+    did not move or has no direction. The legend names each colour drawn."""
     if not rows:
         return _empty(title)
     values = [_number(v) for row in rows for v in (row.first, row.second)]
     scale = _scale(values, max_value)
     plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    step = BAR * 2 + 12
-    height = step * len(rows) + 30
-    parts = [_svg_open(title, height)]
-    for index, row in enumerate(rows):
-        y = 4 + index * step
+    parts, y, tones = [], 4, set()
+    for row, lines in zip(rows, _labels([r.label for r in rows]), strict=True):
+        step = max(BAR * 2 + 12, len(lines) * LINE + 8)
+        top = y + (step - BAR * 2 - 12) / 2
         tone = _tone(row)
         parts.append(
             f"<g><title>{escape(row.label)}: {escape(legend[0])} "
             f"{escape(_fmt(row.first, unit))}, {escape(legend[1])} "
-            f"{escape(_fmt(row.second, unit))}</title>"
-            f'<text x="{LABEL_WIDTH - 6}" y="{y + BAR + 3}" text-anchor="end">'
-            f"{escape(_clip(row.label))}</text>"
+            f"{escape(_fmt(row.second, unit))}</title>" + _label_svg(lines, top + BAR)
         )
         row_scale = _number(row.max_value) or scale
         for offset, value, colour in (
@@ -210,22 +266,32 @@ def paired_chart(
             )
             if number is not None:
                 parts.append(
-                    f'<rect x="{LABEL_WIDTH}" y="{y + offset}" width="{width:.1f}" '
-                    f'height="{BAR - 1}" fill="{colour}"/>'
+                    f'<rect x="{LABEL_WIDTH}" y="{top + offset:.1f}" '
+                    f'width="{width:.1f}" height="{BAR - 1}" fill="{colour}"/>'
                 )
+                if offset:
+                    tones.add(tone)
             parts.append(
-                f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + offset + BAR - 3}" '
-                f'fill="#333" font-size="11">{escape(_fmt(value, unit))}</text>'
+                f'<text x="{LABEL_WIDTH + width + 4:.1f}" '
+                f'y="{top + offset + BAR - 3:.1f}" fill="#333" font-size="11">'
+                f"{escape(_fmt(value, unit))}</text>"
             )
         parts.append("</g>")
-    y = height - 14
-    parts.append(
-        f'<rect x="{LABEL_WIDTH}" y="{y - 9}" width="10" height="10" fill="{MUTED}"/>'
-        f'<text x="{LABEL_WIDTH + 14}" y="{y}">{escape(legend[0])}</text>'
-        f'<rect x="{LABEL_WIDTH + 170}" y="{y - 9}" width="10" height="10" '
-        f'fill="{NEUTRAL}"/><text x="{LABEL_WIDTH + 184}" y="{y}">'
-        f"{escape(legend[1])}</text></svg>"
-    )
+        y += step
+    items = [(MUTED, legend[0])]
+    if tones == {""}:
+        items.append((NEUTRAL, legend[1]))
+    else:
+        for tone, words in (
+            ("good", gettext("%(series)s: better")),
+            ("bad", gettext("%(series)s: worse")),
+            ("", gettext("%(series)s: no change")),
+        ):
+            if tone in tones:
+                items.append((_colour(tone), words % {"series": legend[1]}))
+    legend_svg, last = _legend_svg(items, y + 14)
+    parts.insert(0, _svg_open(title, int(last) + 8))
+    parts.append(legend_svg + "</svg>")
     table_rows = [
         (row.label, _fmt(row.first, unit), _fmt(row.second, unit), _trend(row))
         for row in rows
@@ -260,50 +326,83 @@ class Target:
     actual: Decimal | float | int | None
     target: Decimal | float | int | None
     unit: str = ""
+    # whether the target is reached, when the caller knows better than actual ≥
+    # target (an indicator where less is better)
+    reached: bool | None = None
+
+
+def _target_text(row: Target) -> str:
+    if row.target is None:
+        return _fmt(row.actual, row.unit)
+    return gettext("%(actual)s (target %(target)s)") % {
+        "actual": _fmt(row.actual, row.unit),
+        "target": _fmt(row.target, row.unit),
+    }
 
 
 def target_chart(
     title: str, rows: Sequence[Target], *, table: bool = True
 ) -> SafeString:
     """Bars of the actual values with a vertical mark at the target; each row on its
-    own scale (indicators mix %, people and pieces)."""
+    own scale (indicators mix %, people and pieces). The values are printed in a
+    column wide enough for the longest, so none runs past the right edge; the
+    legend names the colours drawn."""
     rows = [row for row in rows if row.actual is not None or row.target is not None]
     if not rows:
         return _empty(title)
-    plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 40
-    height = ROW * len(rows) + 8
-    parts = [_svg_open(title, height)]
-    for index, row in enumerate(rows):
-        y = 4 + index * ROW
+    texts = [_target_text(row) for row in rows]
+    value_width = max(len(text) for text in texts) * CHAR + 12
+    plot = max(WIDTH - LABEL_WIDTH - value_width - 8, 80)
+    parts, y, used = [], 4, []
+    for row, lines, text in zip(
+        rows, _labels([r.label for r in rows]), texts, strict=True
+    ):
+        step = max(ROW, len(lines) * LINE + 8)
+        top = y + (step - ROW) / 2
         actual, target = _number(row.actual), _number(row.target)
         scale = max(actual or 0, target or 0) * 1.1 or 1.0
-        reached = actual is not None and target is not None and actual >= target
-        colour = GOOD if reached else (BAD if target is not None else NEUTRAL)
-        label = gettext("%(actual)s, target %(target)s") % {
-            "actual": _fmt(row.actual, row.unit),
-            "target": _fmt(row.target, row.unit),
-        }
+        reached = row.reached
+        if reached is None and actual is not None and target is not None:
+            reached = actual >= target
+        if target is None:
+            colour, key = NEUTRAL, "none"
+        else:
+            colour, key = (GOOD, "good") if reached else (BAD, "bad")
         parts.append(
-            f"<g><title>{escape(row.label)}: {escape(label)}</title>"
-            f'<text x="{LABEL_WIDTH - 6}" y="{y + BAR - 3}" text-anchor="end">'
-            f"{escape(_clip(row.label))}</text>"
+            f"<g><title>{escape(row.label)}: {escape(text)}</title>"
+            + _label_svg(lines, top + BAR / 2)
         )
         if actual is not None:
             parts.append(
-                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{actual / scale * plot:.1f}" '
-                f'height="{BAR}" fill="{colour}"/>'
+                f'<rect x="{LABEL_WIDTH}" y="{top:.1f}" '
+                f'width="{actual / scale * plot:.1f}" height="{BAR}" fill="{colour}"/>'
             )
+            used.append(key)
         if target is not None:
             x = LABEL_WIDTH + target / scale * plot
             parts.append(
-                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y - 3}" y2="{y + BAR + 3}" '
-                f'stroke="{TARGET}" stroke-width="2"/>'
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 3:.1f}" '
+                f'y2="{top + BAR + 3:.1f}" stroke="{TARGET}" stroke-width="2"/>'
             )
+            used.append("line")
         parts.append(
-            f'<text x="{LABEL_WIDTH + plot + 6}" y="{y + BAR - 3}" font-size="11">'
-            f"{escape(label)}</text></g>"
+            f'<text x="{LABEL_WIDTH + plot + 8:.1f}" y="{top + BAR - 3:.1f}" '
+            f'font-size="11">{escape(text)}</text></g>'
         )
-    parts.append("</svg>")
+        y += step
+    items = [
+        (colour, words)
+        for key, colour, words in (
+            ("good", GOOD, gettext("target reached")),
+            ("bad", BAD, gettext("target not reached")),
+            ("none", NEUTRAL, gettext("no target set")),
+            ("line", "line", pgettext("chart legend", "target")),
+        )
+        if key in used
+    ]
+    legend_svg, last = _legend_svg(items, y + 14)
+    parts.insert(0, _svg_open(title, int(last) + 8))
+    parts.append(legend_svg + "</svg>")
     table_rows = [
         (
             row.label,

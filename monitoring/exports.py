@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -27,8 +28,15 @@ from mentoring.lib.export import (
 )
 from mentoring.models import Programme, SchoolYear
 from monitoring import charts, measurement_importing, stats
-from monitoring.models import AskedWhen, Measurement, Question, Swot
-from monitoring.swot import points_by_quadrant, role_label, year_campaigns
+from monitoring.models import (
+    AskedWhen,
+    Campaign,
+    IndicatorValue,
+    Measurement,
+    Question,
+    Swot,
+)
+from monitoring.swot import num, points_by_quadrant, role_label, year_campaigns
 from pairs.models import Pair
 from people.access import hides_social_risk, without_tier
 from people.audit import log_pairs_read
@@ -185,20 +193,81 @@ def dynamics_chart(dynamics, *, table=True):
     )
 
 
-def indicators_chart(rows, *, table=True):
+def indicators_chart(rows, *, title=None, table=True):
     return charts.target_chart(
-        gettext("Indicators: actual and target"),
+        title or gettext("Indicators: actual and target"),
         [
             charts.Target(
                 f"{row.indicator.number} {row.indicator.name}".strip(),
                 row.actual,
                 row.target,
                 "" if row.indicator.unit != "%" else "%",
+                reached=row.reached,
             )
             for row in rows or []
         ],
         table=table,
     )
+
+
+def indicator_sections(rows) -> list[dict]:
+    """The programme's own indicators by task, each task in its own order, then
+    the ones the portal computes (П.1–П.8) in theirs: two numberings never
+    interleave, whatever their `order`. {"title", "rows", "computed"} each."""
+    sections: dict[str, dict] = {}
+    for row in rows or []:
+        if row.is_computed:
+            continue
+        title = row.indicator.group or gettext("Indicators of the programme")
+        sections.setdefault(title, {"title": title, "rows": [], "computed": False})
+        sections[title]["rows"].append(row)
+    computed = [row for row in rows or [] if row.is_computed]
+    result = list(sections.values())
+    if computed:
+        result.append(
+            {
+                "title": gettext("Indicators computed by the portal"),
+                "rows": computed,
+                "computed": True,
+            }
+        )
+    return result
+
+
+def default_school_year(programme) -> SchoolYear:
+    """The school year a report of the programme opens on: the latest with
+    results — exit values, a questionnaire closed, a SWOT or an actual typed for
+    an indicator — else the current one. Entry values or a campaign still open
+    alone are not results: a report of them prints only zeros and dashes."""
+    today = timezone.localdate()
+    year = OuterRef("pk")
+    latest = (
+        SchoolYear.objects.filter(
+            Exists(
+                Measurement.objects.filter(
+                    school_year=year,
+                    pair__programme=programme,
+                    moment=Measurement.Moment.EXIT,
+                )
+            )
+            | Exists(
+                Campaign.objects.filter(
+                    school_year=year, programme=programme, closes_on__lt=today
+                )
+            )
+            | Exists(Swot.objects.filter(school_year=year, programme=programme))
+            | Exists(
+                IndicatorValue.objects.filter(
+                    school_year=year,
+                    indicator__programme=programme,
+                    actual__isnull=False,
+                )
+            )
+        )
+        .order_by("-starts_on")
+        .first()
+    )
+    return latest or SchoolYear.for_date(today)
 
 
 # --- the exporter -------------------------------------------------------------------
@@ -221,10 +290,47 @@ class ProgrammeExporter(Exporter):
         return self._programme
 
 
+VARIANTS_PER_TABLE = 6  # role variant columns that fit an A4 landscape page
+
+
+def variant_tables(dynamics) -> list[dict]:
+    """Table 2.1 for print: a row per parameter (long names wrap in a wide first
+    column), a column per role variant (best first), in tables of at most
+    `VARIANTS_PER_TABLE` columns, so no word is ever cut to fit."""
+    if dynamics is None:
+        return []
+    parameters, rows = dynamics.role_variant_matrix()
+    tables = []
+    for start in range(0, len(rows), VARIANTS_PER_TABLE):
+        chunk = rows[start : start + VARIANTS_PER_TABLE]
+        tables.append(
+            {
+                "variants": [row["variant"] for row in chunk],
+                "rows": [
+                    {
+                        "parameter": parameter,
+                        "cells": [row["groups"][index] for row in chunk],
+                    }
+                    for index, parameter in enumerate(parameters)
+                ],
+                "totals": chunk,
+            }
+        )
+    return tables
+
+
+def _file_part(text: str) -> str:
+    """Text fit for a file name: «2025/2026» → «2025-2026»."""
+    for char in '/\\:*?"<>|':
+        text = text.replace(char, "-")
+    return " ".join(text.split())
+
+
 @register
 class MonitoringReportExporter(ProgrammeExporter):
-    """`?programme=<pk>&year=<school year pk>` (the current year by default): for
-    the head, deputy and curator; another organisation's programme is 404."""
+    """`?programme=<pk>&year=<school year pk>` (by default the latest year with
+    results, `default_school_year`): for the head, deputy and curator; another
+    organisation's programme is 404."""
 
     identifier = "monitoring-report"
     verbose_name = _("Final analytical report on the mentoring programme")
@@ -243,7 +349,8 @@ class MonitoringReportExporter(ProgrammeExporter):
         if not hasattr(self, "_year"):
             pk = self.params.get("year", "")
             if not pk:
-                self._year = SchoolYear.for_date(timezone.localdate())
+                programme = self.programme()
+                self._year = programme and default_school_year(programme)
             else:
                 self._year = (
                     SchoolYear.objects.filter(pk=pk).first() if pk.isdigit() else None
@@ -251,7 +358,11 @@ class MonitoringReportExporter(ProgrammeExporter):
         return self._year
 
     def filename(self) -> str:
-        return f"{gettext('Monitoring report')} {self.programme().title}"[:120]
+        name = gettext("Final report %(year)s %(programme)s") % {
+            "year": self.school_year().title,
+            "programme": self.programme().title,
+        }
+        return _file_part(name)[:120]
 
     def data(self) -> MonitoringData:
         if not hasattr(self, "_data"):
@@ -278,7 +389,11 @@ class MonitoringReportExporter(ProgrammeExporter):
                 "campaign": campaign,
                 "rate": rate,
                 "withheld": data.withheld.get(campaign.pk, ""),
-                "scale": [s for s in qstats if s.question.kind == Question.Kind.SCALE],
+                "scale": [
+                    (s, _number(s.mean))
+                    for s in qstats
+                    if s.question.kind == Question.Kind.SCALE
+                ],
                 "choices": [
                     s
                     for s in qstats
@@ -292,6 +407,18 @@ class MonitoringReportExporter(ProgrammeExporter):
             }
             for campaign, rate, qstats in data.campaign_stats
         ]
+        sections = indicator_sections(data.indicators)
+        for section in sections:
+            section["values"] = [
+                (
+                    row,
+                    _number(row.baseline),
+                    _number(row.target),
+                    _number(row.actual),
+                )
+                for row in section["rows"]
+            ]
+        dynamics = data.dynamics
         return {
             "exporter": self,
             "data": data,
@@ -301,11 +428,42 @@ class MonitoringReportExporter(ProgrammeExporter):
             "today": timezone.localdate(),
             "curators": list(programme.curators.all()),
             "campaign_stats": campaign_stats,
-            "gap_rows": [(gap, role_label(gap.role)) for gap in data.gaps],
+            "gap_rows": [
+                {
+                    "gap": gap,
+                    "role": role_label(gap.role),
+                    "expected": _number(gap.expected),
+                    "result": _number(gap.result),
+                    "difference": _number(gap.gap),
+                }
+                for gap in data.gaps
+            ],
+            "parameter_rows": [
+                (group, _number(group.mean_entry), _number(group.mean_exit))
+                for group in (dynamics.by_parameter if dynamics else [])
+            ],
+            "missing_entry": [
+                (change, _number(change.exit))
+                for change in (dynamics.missing_entry if dynamics else [])
+            ],
+            "variant_tables": variant_tables(dynamics),
+            "own_sections": [sec for sec in sections if not sec["computed"]],
+            "computed_section": next(
+                (sec for sec in sections if sec["computed"]), None
+            ),
+            "own_indicators_chart": indicators_chart(
+                [r for sec in sections if not sec["computed"] for r in sec["rows"]],
+                title=gettext("Indicators of the programme: actual and target"),
+                table=False,
+            ),
+            "computed_indicators_chart": indicators_chart(
+                [r for sec in sections if sec["computed"] for r in sec["rows"]],
+                title=gettext("Indicators computed by the portal: actual and target"),
+                table=False,
+            ),
             "rate_chart": rate_chart(data, table=False),
             "gaps_chart": gaps_chart(data.gaps, table=False),
-            "dynamics_chart": dynamics_chart(data.dynamics, table=False),
-            "indicators_chart": indicators_chart(data.indicators, table=False),
+            "dynamics_chart": dynamics_chart(dynamics, table=False),
         }
 
     def render(self, fmt: str) -> bytes:
@@ -314,14 +472,18 @@ class MonitoringReportExporter(ProgrammeExporter):
         return super().render(fmt)
 
     def sheets(self) -> list[tuple[str, list[list]]]:
-        return [
-            (gettext("Questionnaires"), list(self.questionnaire_rows())),
+        """One table a sheet, every label in Russian."""
+        sheets = [
+            (gettext("Campaigns"), list(self.campaign_rows())),
+            (gettext("Questions"), list(self.question_rows())),
+            (gettext("Expectations and results"), list(self.gap_rows())),
             ("SWOT", list(self.swot_rows())),
             (gettext("Entry-exit"), list(self.dynamics_rows())),
             (gettext("Indicators"), list(self.indicator_rows())),
         ]
+        return sheets
 
-    def questionnaire_rows(self):
+    def campaign_rows(self):
         yield [
             gettext("Campaign"),
             gettext("Opens on"),
@@ -329,6 +491,22 @@ class MonitoringReportExporter(ProgrammeExporter):
             gettext("Invited"),
             gettext("Answered"),
             gettext("Response rate, %"),
+            gettext("Answers shown"),
+        ]
+        for campaign, rate, _qstats in self.data().campaign_stats:
+            yield [
+                campaign.title,
+                campaign.opens_on,
+                campaign.closes_on,
+                rate.invited if rate else 0,
+                rate.answered if rate else 0,
+                rate.percent if rate else None,
+                self.data().withheld.get(campaign.pk) or gettext("yes"),
+            ]
+
+    def question_rows(self):
+        yield [
+            gettext("Campaign"),
             gettext("Question"),
             gettext("Type"),
             gettext("Answers"),
@@ -337,63 +515,46 @@ class MonitoringReportExporter(ProgrammeExporter):
             gettext("Answer or option"),
             gettext("Count"),
         ]
-        for campaign, rate, qstats in self.data().campaign_stats:
-            head = [
-                campaign.title,
-                campaign.opens_on,
-                campaign.closes_on,
-                rate.invited if rate else 0,
-                rate.answered if rate else 0,
-                rate.percent if rate else None,
-            ]
-            yield [*head, None, None, None, None, None, None, None]
-            if self.data().withheld.get(campaign.pk):
-                yield [campaign.title, *[None] * 10, self.data().withheld[campaign.pk]]
+        for campaign, _rate, qstats in self.data().campaign_stats:
             for stat in qstats:
                 question = stat.question
-                mean = float(stat.mean) if stat.mean is not None else None
+                head = [campaign.title, question.text, question.get_kind_display()]
                 yield [
-                    campaign.title,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    question.text,
-                    question.get_kind_display(),
+                    *head,
                     stat.answers,
-                    mean,
+                    _float(stat.mean),
                     question.scale_max,
                     None,
                     None,
                 ]
                 if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
                     for option, number in stat.counts.items():
-                        yield [campaign.title, *[None] * 10, option, number]
+                        yield [*head, None, None, None, option, number]
                 for text in stat.texts:
-                    yield [campaign.title, *[None] * 10, text, None]
-        gaps = self.data().gaps
-        if gaps:
-            yield []
+                    yield [*head, None, None, None, text, None]
+
+    def gap_rows(self):
+        yield [
+            gettext("Question"),
+            gettext("Role"),
+            gettext("Expected"),
+            gettext("Result"),
+            gettext("Scale up to"),
+            gettext("Gap (10-point scale)"),
+            gettext("Entry campaign"),
+            gettext("Exit campaign"),
+        ]
+        for gap in self.data().gaps:
             yield [
-                gettext("Expectations and results"),
-                gettext("Role"),
-                gettext("Question"),
-                gettext("Expected"),
-                gettext("Result"),
-                gettext("Scale up to"),
-                gettext("Gap (10-point scale)"),
+                gap.question_text,
+                role_label(gap.role),
+                _float(gap.expected),
+                _float(gap.result),
+                gap.scale_max,
+                _float(gap.gap),
+                gap.entry_campaign.title,
+                gap.exit_campaign.title,
             ]
-            for gap in gaps:
-                yield [
-                    gap.topic,
-                    role_label(gap.role),
-                    gap.question_text,
-                    float(gap.expected),
-                    float(gap.result),
-                    gap.scale_max,
-                    float(gap.gap),
-                ]
 
     def swot_rows(self):
         yield [
@@ -456,6 +617,7 @@ class MonitoringReportExporter(ProgrammeExporter):
 
     def indicator_rows(self):
         yield [
+            gettext("Task"),
             gettext("No."),
             gettext("Indicator"),
             gettext("Unit"),
@@ -465,21 +627,31 @@ class MonitoringReportExporter(ProgrammeExporter):
             gettext("Computed by the portal"),
             gettext("Reached"),
         ]
-        for row in self.data().indicators or []:
-            yield [
-                row.indicator.number,
-                row.indicator.name,
-                row.indicator.unit,
-                _float(row.baseline),
-                _float(row.target),
-                _float(row.actual),
-                gettext("yes") if row.is_computed else "",
-                {True: gettext("yes"), False: gettext("no")}.get(row.reached, ""),
-            ]
+        for section in indicator_sections(self.data().indicators):
+            for row in section["rows"]:
+                yield [
+                    section["title"],
+                    row.indicator.number,
+                    row.indicator.name,
+                    row.indicator.unit,
+                    _float(row.baseline),
+                    _float(row.target),
+                    _float(row.actual),
+                    gettext("yes") if row.is_computed else gettext("no"),
+                    {True: gettext("yes"), False: gettext("no")}.get(row.reached, ""),
+                ]
+
+
+def _number(value) -> str:
+    """A figure for print: «12», «8,83», «84,6» — never «12,00»; «—» for none."""
+    return num(value, 2)
 
 
 def _float(value):
-    return None if value is None else float(value)
+    """A Decimal for a spreadsheet: 12.00 → 12 (a whole number stays whole)."""
+    if value is None:
+        return None
+    return int(value) if value == int(value) else float(value)
 
 
 @register

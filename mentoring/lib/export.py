@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -99,14 +101,39 @@ class Exporter:
 
 
 def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """The file as an attachment: its name as written in `filename*` (UTF-8), and
+    for clients that read only `filename` a transliteration of it
+    («Итоговый отчёт 2025-2026.pdf» → «itogovyi-otchet-2025-2026.pdf»)."""
     response = HttpResponse(content, content_type=content_type)
     stem, _dot, extension = filename.rpartition(".")
-    ascii_stem = "-".join(stem.encode("ascii", "ignore").decode().split())
-    ascii_name = f"{ascii_stem.strip('-') or 'export'}.{extension}"
+    latin = unicodedata.normalize("NFKD", stem.lower().translate(_TRANSLIT))
+    latin = "".join(char for char in latin if not unicodedata.combining(char))
+    ascii_stem = re.sub(r"[^a-z0-9]+", "-", latin.lower()).strip("-")
+    ascii_name = f"{ascii_stem or 'export'}.{extension}"
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )
     return response
+
+
+# Russian letters in Latin as in Russian passports (ICAO Doc 9303): «й» → «i»,
+# «х» → «kh», «щ» → «shch», «ъ» → «ie», «ь» dropped.
+_TRANSLIT = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdeziiklmnoprstufye", strict=True)),
+        "ё": "e",
+        "ж": "zh",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "ie",
+        "ь": "",
+        "ю": "iu",
+        "я": "ia",
+    }
+)
 
 
 def as_text(cell):
@@ -192,9 +219,15 @@ def render_workbook(sheets: Iterable[tuple[str, Iterable[Sequence]]]) -> bytes:
 
 
 def _sheet_title(title: str) -> str:
+    """A sheet name Excel accepts (31 characters, none of []:*?/\\), cut after
+    the last whole word that fits, never inside one."""
     for char in "[]:*?/\\":
         title = title.replace(char, " ")
-    return " ".join(title.split())[:31] or "Sheet"
+    title = " ".join(title.split())
+    if len(title) > 31:
+        head = title[:32].rsplit(" ", 1)[0] if " " in title[:32] else title
+        title = head[:31].rstrip(" -–—,;.")
+    return title or "Sheet"
 
 
 def render_docx(template_name: str, context: dict) -> bytes:

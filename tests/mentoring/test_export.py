@@ -134,6 +134,18 @@ def test_admin_exports_the_selected_mentees_in_the_federal_layout(client, superu
 
 def test_cyrillic_file_name_has_a_readable_ascii_fallback():
     response = export.file_response(b"x", "База наставников 2026-11-23.xlsx", "a/b")
-    assert 'filename="2026-11-23.xlsx"' in response["Content-Disposition"]
-    response = export.file_response(b"x", "Пары.xlsx", "a/b")
+    assert (
+        'filename="baza-nastavnikov-2026-11-23.xlsx"'
+        in (response["Content-Disposition"])
+    )
+    response = export.file_response(b"x", "Итоговый отчёт № 1.pdf", "a/b")
+    assert 'filename="itogovyi-otchet-no-1.pdf"' in response["Content-Disposition"]
+    response = export.file_response(b"x", "漢字.xlsx", "a/b")
     assert 'filename="export.xlsx"' in response["Content-Disposition"]
+
+
+def test_sheet_title_is_cut_between_words():
+    sheet = workbook(
+        export.render_xlsx([["x"]], title="Ожидания и результаты анкетирования")
+    )
+    assert sheet.title == "Ожидания и результаты"
