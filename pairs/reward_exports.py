@@ -1,5 +1,6 @@
 """Exporters of the rewards register: the register itself (XLSX, as filtered on its
-page), and a reward's letter of thanks and certificate (PDF, `?reward=<pk>`).
+page), and a reward's letter of thanks or certificate (PDF and an editable .docx,
+`?reward=<pk>`).
 See mentoring/lib/export.py for the pattern.
 
 Publication consent (152-ФЗ): the register is the public «доска почёта» (it goes
@@ -13,12 +14,7 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.lib.export import DOCX, PDF, XLSX, Exporter, register
-from mentoring.lib.grammar import (
-    decline_name,
-    decline_title,
-    honorific,
-    looks_like_a_name,
-)
+from mentoring.lib.grammar import decline_names, decline_phrase, honorific, people_in
 from mentoring.templatetags.documents import doc_date
 from pairs.models import Reward
 from people.consent_services import publishable
@@ -26,6 +22,8 @@ from people.exports import CuratorExporter
 from people.models import Participant
 
 LONG_TEXT, LONG_PARAGRAPHS = 900, 7
+# A certificate is set smaller past these lengths of the basis and the name.
+LONG_BASIS, LONG_NAME = 150, 34
 
 
 @register
@@ -77,16 +75,16 @@ class RewardsExporter(CuratorExporter):
 
 def addressee(reward: Reward) -> str:
     """Whom the letter is to, as the line under «Родителям» / «Руководителю»
-    reads: a person in the dative («Ефимовой Ларисе Валерьевне»), an organisation
+    reads: people in the dative («Ефимовой Ларисе Валерьевне»), an organisation
     in the genitive («Руководителю Змеиногорского завода»), anything else as
     typed."""
     text = (reward.addressee or "").strip()
     if not text or reward.kind == Reward.Kind.NOMINATION:
         return text
-    if looks_like_a_name(text):
-        return decline_name(text, "datv")
+    if people_in(text):
+        return decline_names(text, "datv")
     if reward.kind == Reward.Kind.LETTER_EMPLOYER:
-        return decline_title(text, "gent")
+        return decline_phrase(text, "gent")
     return text
 
 
@@ -99,9 +97,14 @@ def greeting(reward: Reward) -> str:
 
 class RewardDocumentExporter(Exporter):
     """A document of one reward (`?reward=<pk>`): for the head, deputy and curator
-    of the reward's organisation."""
+    of the reward's organisation.
+
+    The reward's kind decides the document (`Reward.document`): a letter of thanks
+    prints as a letter and a «Лучший наставник» as a грамота, whichever of the two
+    addresses was asked (an old link, a hand-typed one); a bonus prints nothing."""
 
     formats = (PDF, DOCX)
+    document = ""  # the value of Reward.document this exporter prints
 
     def reward(self) -> Reward | None:
         if not hasattr(self, "_reward"):
@@ -120,9 +123,17 @@ class RewardDocumentExporter(Exporter):
     def allowed(self) -> bool:
         if not self.request.access.is_manager:
             return False
-        if self.reward() is None:
+        reward = self.reward()
+        if reward is None or reward.document is None:
             raise Http404  # another organisation's reward does not exist here
         return True
+
+    def response(self, fmt: str):
+        if self.reward().document != self.document:
+            exporter = DOCUMENTS[self.reward().document](self.request)
+            exporter._reward = self.reward()
+            return exporter.response(fmt)
+        return super().response(fmt)
 
     def context(self) -> dict:
         from pairs.reward_services import default_text
@@ -146,7 +157,13 @@ class RewardDocumentExporter(Exporter):
         }
 
     def filename(self) -> str:
-        return f"{self.verbose_name} {self.reward().person.full_name}"
+        reward = self.reward()
+        name = (
+            gettext("Nomination for an award")
+            if reward.kind == Reward.Kind.NOMINATION
+            else self.verbose_name
+        )
+        return f"{name} {reward.person.full_name}"
 
     def common(self) -> dict:
         reward = self.reward()
@@ -163,6 +180,7 @@ class RewardDocumentExporter(Exporter):
 class RewardLetterExporter(RewardDocumentExporter):
     identifier = "reward-letter"
     verbose_name = _("Letter of thanks")
+    document = "letter"
     template_name = "pairs/print_letter.html"
     docx_template = "reward_letter.docx"
 
@@ -184,7 +202,7 @@ class RewardLetterExporter(RewardDocumentExporter):
                 else gettext("Letter of thanks")
             ).upper(),
             "addressee_prefix": prefixes.get(reward.kind, "")
-            if reward.addressee
+            if reward.addressee or reward.kind == Reward.Kind.NOMINATION
             else "",
             "addressee": context["addressee"],
             "greeting": context["greeting"],
@@ -196,9 +214,18 @@ class RewardLetterExporter(RewardDocumentExporter):
 class RewardCertificateExporter(RewardDocumentExporter):
     identifier = "reward-certificate"
     verbose_name = pgettext_lazy("reward", "Certificate")
+    document = "certificate"
     template_name = "pairs/print_certificate.html"
     docx_template = "reward_certificate.docx"
     landscape = True
+
+    def context(self) -> dict:
+        reward = self.reward()
+        return {
+            **super().context(),
+            "long_text": len(reward.basis) > LONG_BASIS
+            or len(reward.person.full_name) > LONG_NAME,
+        }
 
     def docx_context(self) -> dict:
         reward = self.reward()
@@ -224,3 +251,9 @@ class RewardCertificateExporter(RewardDocumentExporter):
             "place": place,
             "basis": reward.basis,
         }
+
+
+DOCUMENTS = {
+    RewardLetterExporter.document: RewardLetterExporter,
+    RewardCertificateExporter.document: RewardCertificateExporter,
+}

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 
-from mentoring.lib.grammar import decline_title
+from mentoring.lib.grammar import decline_name, organisation_genitive
 from mentoring.models import Organisation
 from pairs.models import Pair, Reward
 from people.models import Participant, User
@@ -33,7 +33,10 @@ def default_basis() -> str:
 
 def default_addressee(*, kind: str, person: Participant) -> str:
     """The parents for a letter to the parents, the employer for a letter to the
-    employer, the person themselves for any other letter."""
+    employer, nobody but «the award commission» for a nomination, the person
+    themselves for any other letter."""
+    if kind == Kind.NOMINATION:
+        return ""
     if kind == Kind.LETTER_PARENTS:
         return person.representative_name
     if kind == Kind.LETTER_EMPLOYER:
@@ -45,33 +48,34 @@ def default_text(
     *, kind: str, person: Participant, basis: str, organisation: Organisation
 ) -> str:
     """The standard body of a letter (the curator may rewrite it): «Администрация
-    <the organisation, in the genitive> выражает …». The person's name stands
-    after a colon, in the nominative."""
+    <the organisation, in the genitive> выражает …»; the person's name agrees
+    with the word it stands by («… наставника Ковалёва Петра Сергеевича»)."""
     values = {
-        "organisation": decline_title(
-            organisation.name or organisation.short_name, "gent"
+        "organisation": organisation_genitive(
+            organisation.name or organisation.short_name
         ),
-        "name": person.full_name,
+        "name": decline_name(person.full_name, "gent"),
         "basis": basis.strip().rstrip("."),
     }
     if kind == Kind.LETTER_PARENTS:
         message = gettext(
             "The administration of %(organisation)s sincerely thanks you for "
-            "bringing up a responsive and responsible person who took part in the "
-            "mentoring programme: %(name)s — %(basis)s.\n"
+            "bringing up a responsive and responsible person, %(name)s, a "
+            "participant of the mentoring programme. Your child is commended "
+            "%(basis)s.\n"
             "We wish your family health, well-being and new successes!"
         )
     elif kind == Kind.LETTER_EMPLOYER:
         message = gettext(
             "The administration of %(organisation)s sincerely thanks you for "
             "supporting the mentoring programme. We especially note the work of "
-            "your employee as a mentor: %(name)s — %(basis)s.\n"
+            "your employee %(name)s as a mentor — %(basis)s.\n"
             "We hope for further cooperation."
         )
     elif kind == Kind.NOMINATION:
         message = gettext(
-            "The administration of %(organisation)s petitions for an award to the "
-            "mentor %(name)s — %(basis)s."
+            "The administration of %(organisation)s petitions for an award to "
+            "the mentor %(name)s %(basis)s."
         )
     elif kind in Reward.LETTER_KINDS:
         message = gettext(

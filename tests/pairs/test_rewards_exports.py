@@ -66,6 +66,7 @@ def reward(organisation, done):
 def parents_letter(organisation, done):
     pupil = done.memberships.get().mentee.participant
     pupil.representative_name = "Иванова Мария Петровна"
+    pupil.last_name, pupil.first_name, pupil.middle_name = "Иванов", "Артём", "Ильич"
     pupil.save()
     return grant(organisation, pupil, Reward.Kind.LETTER_PARENTS, number="16")
 
@@ -80,7 +81,8 @@ def test_letter_to_parents(client, curator, organisation, parents_letter):
     text = pdf_text(content)
     # «Благодарственное письмо» once the fragment's translations are compiled.
     assert gettext("Letter of thanks").upper() in text.upper()
-    assert parents_letter.person.full_name in text
+    # the pupil agrees with «участника программы наставничества»: the genitive
+    assert "Иванова Артёма Ильича" in text
     assert "Ивановой Марии Петровне" in text  # the addressee, in the dative
     assert doc_date(TODAY) in text
     assert doc_date(TODAY).endswith(" г.")

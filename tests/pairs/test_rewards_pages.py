@@ -232,7 +232,9 @@ def test_delete_needs_post(client, curator, reward):
 def test_detail_links_the_documents(client, curator, reward):
     client.force_login(curator)
     content = client.get(reverse("rewards:detail", args=[reward.pk])).content.decode()
-    for identifier in ("reward-letter", "reward-certificate"):
-        url = reverse("export", kwargs={"identifier": identifier, "fmt": "pdf"})
-        assert f"{url}?reward={reward.pk}" in content
+    # The reward's kind decides its document: a letter, in PDF and in Word.
+    for identifier, offered in (("reward-letter", True), ("reward-certificate", False)):
+        for fmt in ("pdf", "docx"):
+            url = reverse("export", kwargs={"identifier": identifier, "fmt": fmt})
+            assert (f"{url}?reward={reward.pk}" in content) is offered
     assert "data-confirm" in content

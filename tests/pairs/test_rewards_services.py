@@ -158,11 +158,16 @@ def test_the_basis_is_required(organisation, done):
 
 def test_letter_to_parents_of_a_minor_with_a_representative(organisation):
     pupil = f.ParticipantFactory(
-        organisation=organisation, representative_name="Иванова Мария Петровна"
+        organisation=organisation,
+        last_name="Иванов",
+        first_name="Артём",
+        middle_name="Петрович",
+        representative_name="Иванова Мария Петровна",
     )
     reward = grant(organisation, pupil, Reward.Kind.LETTER_PARENTS)
     assert reward.addressee == "Иванова Мария Петровна"
-    assert pupil.full_name in reward.text
+    # the pupil agrees with «участника программы наставничества»: the genitive
+    assert "наставничества Иванова Артёма Петровича." in reward.text
 
 
 def test_letter_to_parents_needs_an_addressee(organisation):

@@ -1391,22 +1391,25 @@ def delete_demo_data():
 
 
 def seed_rewards(today: date):
-    """A reward of every document kind in each demo organisation, so that letters
-    and certificates can be printed right away: a letter of thanks to a mentor,
-    the «Лучший наставник» certificate, a letter to a minor's parents, a letter to
-    an external mentor's employer and the best pair's certificate (where the
-    organisation has such people). Idempotent: an organisation that has rewards is
-    left alone."""
+    """A reward of every kind in each demo organisation, so that every letter and
+    certificate can be printed right away: a letter of thanks, the «Лучший
+    наставник» certificate, «Наставник года», «Наставник+», a nomination and a
+    bonus for teachers, a letter to a minor's parents, a letter to an external
+    mentor's employer and the best pair's certificate (where the organisation has
+    such people). Idempotent: a kind the organisation already has is left alone."""
     Kind = Reward.Kind
     for organisation in Organisation.objects.filter(
         municipality__name=texts.MUNICIPALITY
     ).order_by("pk"):
-        if Reward.objects.filter(organisation=organisation).exists():
-            continue
         mentors = MentorProfile.objects.filter(
             participant__organisation=organisation
         ).select_related("participant")
-        teacher = mentors.filter(participant__kind=Participant.Kind.TEACHER).first()
+        teachers = [
+            mentor.participant
+            for mentor in mentors.filter(
+                participant__kind=Participant.Kind.TEACHER
+            ).order_by("pk")[:2]
+        ]
         external = (
             mentors.filter(participant__kind=Participant.Kind.EXTERNAL)
             .exclude(participant__workplace="")
@@ -1427,30 +1430,36 @@ def seed_rewards(today: date):
             .first()
         )
         grants = []
-        if teacher:
+        if teachers:
+            first, second = teachers[0], teachers[-1]
             grants += [
-                (Kind.GRATITUDE, teacher.participant, None, texts.REWARD_BASIS),
-                (Kind.CERTIFICATE, teacher.participant, None, texts.REWARD_BASIS),
+                (Kind.GRATITUDE, first, None),
+                (Kind.CERTIFICATE, first, None),
+                (Kind.MENTOR_OF_YEAR, second, None),
+                (Kind.MENTOR_PLUS, second, None),
+                (Kind.NOMINATION, second, None),
+                (Kind.BONUS, first, None),
             ]
         if minor:
-            grants.append(
-                (Kind.LETTER_PARENTS, minor.participant, None, texts.REWARD_BASIS)
-            )
+            grants.append((Kind.LETTER_PARENTS, minor.participant, None))
         if external:
-            grants.append(
-                (Kind.LETTER_EMPLOYER, external.participant, None, texts.REWARD_BASIS)
-            )
+            grants.append((Kind.LETTER_EMPLOYER, external.participant, None))
         if best:
-            grants.append(
-                (Kind.BEST_PAIR, best.mentor.participant, best, texts.REWARD_BASIS)
+            grants.append((Kind.BEST_PAIR, best.mentor.participant, best))
+        given = set(
+            Reward.objects.filter(organisation=organisation).values_list(
+                "kind", flat=True
             )
-        for number, (kind, person, pair, basis) in enumerate(grants, start=1):
+        )
+        for number, (kind, person, pair) in enumerate(grants, start=1):
+            if kind in given:
+                continue
             reward_grant(
                 organisation=organisation,
                 person=person,
                 kind=kind,
                 awarded_on=today - timedelta(days=7),
-                basis=basis,
+                basis=texts.REWARD_BASIS,
                 by=None,
                 pair=pair,
                 number=f"{number}-н",
