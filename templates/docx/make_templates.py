@@ -44,7 +44,8 @@ def reward_letter() -> None:
     doc = document()
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     line(doc, "{{ organisation_name }}", align=center, size=12)
-    line(doc, "{% if addressee_prefix %}{{ addressee_prefix }}{% endif %}", align=right, italic=True)
+    prefix = "{% if addressee_prefix %}{{ addressee_prefix }}{% endif %}"
+    line(doc, prefix, align=right, italic=True)
     line(doc, "{{ addressee }}", align=right, italic=True)
     line(doc, "{{ heading }}", align=center, bold=True, size=22)
     line(doc, "{{ greeting }}", align=center)
@@ -66,7 +67,11 @@ def reward_certificate() -> None:
     line(doc, "{{ person }}", align=center, bold=True, size=30)
     line(doc, "{{ place }}", align=center, size=13)
     line(doc, "{{ basis }}", align=center, italic=True, size=15)
-    line(doc, "{{ signed_by }}    _______________    {{ date }}{% if number %}  № {{ number }}{% endif %}", size=12)
+    signature = (
+        "{{ signed_by }}    _______________    {{ date }}"
+        "{% if number %}  № {{ number }}{% endif %}"
+    )
+    line(doc, signature, size=12)
     doc.save(HERE / "reward_certificate.docx")
 
 
