@@ -150,26 +150,7 @@ class PersonImport(ImportKind):
     """What the two bases share: the person's own columns and their matching."""
 
     profile_model: type = MenteeProfile
-    list_url = ""
-    detail_url = ""
-    template_kind = ""
-    # Model field (participant's or profile's) → the field key its error is shown on.
-    error_keys = {
-        "last_name": "last_name",
-        "first_name": "first_name",
-        "middle_name": "middle_name",
-        "kind": "kind",
-        "birth_date": "birth_date",
-        "study_group": "study_group",
-        "position": "position",
-        "workplace": "workplace",
-        "experience_years": "experience",
-        "subjects": "subjects",
-        "phone": "phone",
-        "email": "email",
-        "representative_name": "representative",
-        "representative_phone": "representative_phone",
-    }
+    required = (("full_name", "last_name"),)
     participant_fields = {
         # field key → Participant attribute
         "last_name": "last_name",
@@ -188,6 +169,20 @@ class PersonImport(ImportKind):
         "representative_phone": "representative_phone",
     }
     profile_fields: dict[str, str] = {}
+
+    def key_of(self, attribute: str) -> str | None:
+        """The field key a model field's error is shown on."""
+        for fields in (self.participant_fields, self.profile_fields):
+            for key, name in fields.items():
+                if name == attribute:
+                    return key
+        return None
+
+    @staticmethod
+    def kind_default(auto_label: str) -> Default:
+        """«Кто» for all rows: inferred (`auto_label` says how) or one kind."""
+        kinds = tuple((key, str(label)) for key, label in Participant.Kind.choices)
+        return Default("kind", _("Who"), ((AUTO, auto_label), *kinds), AUTO)
 
     # -- loading -------------------------------------------------------------------
     def prepare(self) -> None:
@@ -572,12 +567,7 @@ class PersonImport(ImportKind):
                 )
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
-                    key = self.error_keys.get(name)
-                    if key is None:
-                        key = next(
-                            (k for k, a in self.profile_fields.items() if a == name),
-                            None,
-                        )
+                    key = self.key_of(name)
                     message = " ".join(messages)
                     if key and key in row.raw:
                         row.error(key, message)
@@ -638,8 +628,6 @@ class MenteeImport(PersonImport):
     slug = "mentees"
     title = _("Mentee base")
     profile_model = MenteeProfile
-    list_url = "people:mentee-list"
-    detail_url = "people:mentee-detail"
     columns = (
         *common_columns(MENTEE_NAME_HEADERS),
         Column(
@@ -742,7 +730,6 @@ class MenteeImport(PersonImport):
             RESULTS_REASON,
         ),
     )
-    required = (("full_name", "last_name"),)
     profile_fields = {
         "proposed_by": "proposed_by",
         "interests": "interests",
@@ -754,7 +741,6 @@ class MenteeImport(PersonImport):
     }
 
     def defaults(self) -> list[Default]:
-        kinds = tuple((key, str(label)) for key, label in Participant.Kind.choices)
         areas = tuple(
             (str(pk), name)
             for pk, name in RequestArea.objects.filter(is_active=True).values_list(
@@ -762,15 +748,7 @@ class MenteeImport(PersonImport):
             )
         )
         return [
-            Default(
-                "kind",
-                _("Who"),
-                (
-                    (AUTO, gettext("by the class or the position")),
-                    *kinds,
-                ),
-                AUTO,
-            ),
+            self.kind_default(gettext("by the class or the position")),
             Default(
                 "request_area",
                 _("Area of the requests"),
@@ -902,8 +880,6 @@ class MentorImport(PersonImport):
     slug = "mentors"
     title = _("Mentor base")
     profile_model = MentorProfile
-    list_url = "people:mentor-list"
-    detail_url = "people:mentor-detail"
     columns = (
         *common_columns(MENTOR_NAME_HEADERS),
         Column(
@@ -987,7 +963,6 @@ class MentorImport(PersonImport):
             RESULTS_REASON,
         ),
     )
-    required = (("full_name", "last_name"),)
     profile_fields = {
         "category": "category",
         "qualification": "qualification_category",
@@ -1016,7 +991,6 @@ class MentorImport(PersonImport):
         teacher = next(
             (str(c.pk) for c in MentorCategory.objects.filter(code="teacher")), ""
         )
-        kinds = tuple((key, str(label)) for key, label in Participant.Kind.choices)
         return [
             Default(
                 "category",
@@ -1024,12 +998,7 @@ class MentorImport(PersonImport):
                 categories,
                 teacher or (categories[0][0] if categories else ""),
             ),
-            Default(
-                "kind",
-                _("Who"),
-                ((AUTO, gettext("by the mentor category")), *kinds),
-                AUTO,
-            ),
+            self.kind_default(gettext("by the mentor category")),
         ]
 
     def prepare(self) -> None:
