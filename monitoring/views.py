@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentoring.models import Programme, SchoolYear
@@ -17,11 +16,13 @@ from monitoring.swot_forms import ConclusionForm, quadrant_formsets
 from people.access import hides_social_risk, require_curator
 
 
-def _school_year(request) -> SchoolYear:
+def _school_year(request, programme: Programme) -> SchoolYear:
+    """The year chosen in `?year=`, else the programme's latest year with
+    results (the report does not open on an empty year)."""
     pk = request.GET.get("year", "")
     if pk.isdigit():
         return get_object_or_404(SchoolYear, pk=pk)
-    return SchoolYear.for_date(timezone.localdate())
+    return exports.default_school_year(programme)
 
 
 def _programme(request, pk) -> Programme:
@@ -34,24 +35,17 @@ def _programme(request, pk) -> Programme:
 
 def index(request: HttpRequest) -> HttpResponse:
     organisation = require_curator(request)
-    year = _school_year(request)
-    programmes = Programme.objects.for_organisation(organisation).order_by(
-        "-starts_on", "title"
+    programmes = list(
+        Programme.objects.for_organisation(organisation).order_by("-starts_on", "title")
     )
-    return render(
-        request,
-        "monitoring/index.html",
-        {
-            "programmes": programmes,
-            "year": year,
-            "years": SchoolYear.objects.order_by("-starts_on"),
-        },
-    )
+    for programme in programmes:
+        programme.report_year = exports.default_school_year(programme)
+    return render(request, "monitoring/index.html", {"programmes": programmes})
 
 
 def programme_monitoring(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
-    year = _school_year(request)
+    year = _school_year(request, programme)
     data = exports.monitoring_data(
         programme, year, hide_tier=hides_social_risk(request)
     )
@@ -80,7 +74,7 @@ def programme_monitoring(request: HttpRequest, pk: int) -> HttpResponse:
 
 def swot_editor(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
-    year = _school_year(request)
+    year = _school_year(request, programme)
     swot = Swot.objects.filter(programme=programme, school_year=year).first()
     here = f"{reverse('monitoring:swot', args=[programme.pk])}?year={year.pk}"
     if request.method == "POST" and request.POST.get("action") == "draft":
@@ -128,7 +122,7 @@ def swot_editor(request: HttpRequest, pk: int) -> HttpResponse:
 
 def swot_print(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
-    year = _school_year(request)
+    year = _school_year(request, programme)
     swot = (
         Swot.objects.filter(programme=programme, school_year=year)
         .prefetch_related("points")

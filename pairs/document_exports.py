@@ -12,7 +12,7 @@ from datetime import date
 from itertools import groupby
 
 from django.db.models import Count, Prefetch
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.exports import NBSP, document_date, names, nbsp
@@ -309,6 +309,16 @@ class PairsListExporter(SelectedPairsExporter):
         return context
 
 
+# Column headers «из них: сформированы / активны / …»: the statuses of many
+# pairs and groups (Pair.Status labels speak of one pair).
+STATUS_COLUMNS = {
+    Pair.Status.FORMED: pgettext_lazy("pairs and groups", "formed"),
+    Pair.Status.ACTIVE: pgettext_lazy("pairs and groups", "active"),
+    Pair.Status.COMPLETED: pgettext_lazy("pairs and groups", "completed"),
+    Pair.Status.TERMINATED: pgettext_lazy("pairs and groups", "terminated"),
+}
+
+
 @register
 class ProgrammeSummaryExporter(CuratorExporter):
     """`?programme=<pk>`, or the organisation's current (else latest) programme."""
@@ -349,7 +359,7 @@ class ProgrammeSummaryExporter(CuratorExporter):
         ]
         by_status = dict(pairs.values_list("status").annotate(n=Count("pk")).order_by())
         statuses = [
-            (label, by_status.get(value, 0)) for value, label in Pair.Status.choices
+            (label, by_status.get(value, 0)) for value, label in STATUS_COLUMNS.items()
         ]
         mentors = set(pairs.values_list("mentor_id", flat=True)) | set(
             pairs.exclude(co_mentor=None).values_list("co_mentor_id", flat=True)

@@ -3,9 +3,8 @@ programme, each with its download buttons (the files come from the one export vi
 see mentoring/lib/export.py); and the life of an order fixing pairs: approve the
 draft with its number and date, reprint it, attach and download the signed scan.
 
-The order's writes (`pair_order_approve`, `pair_order_scan_attach`) are services
-kept next to their views: they compose `pairs.services.pairs_approve` with the
-order's row and the roadmap."""
+The order's writes are `pairs.services.pair_order_approve` and
+`pair_order_scan_attach`."""
 
 import os
 from datetime import date
@@ -14,7 +13,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -26,8 +24,8 @@ from django.views.decorators.http import require_POST
 from mentoring.lib.export import DOCX, PDF, REGISTRY, XLSX
 from mentoring.models import MentoringForm, Programme, SchoolYear
 from pairs.document_exports import ConfidentialPairsOrderExporter, PairsOrderExporter
-from pairs.models import Pair, PairOrder, validate_order_scan
-from pairs.services import pairs_approve
+from pairs.models import Pair, PairOrder
+from pairs.services import pair_order_approve, pair_order_scan_attach
 from people.access import require_curator, without_tier
 
 FORMAT_LABELS = {PDF: "PDF", XLSX: "Excel", DOCX: "Word"}
@@ -325,53 +323,6 @@ def approved_orders(request, organisation) -> list[dict]:
     return result
 
 
-@transaction.atomic
-def pair_order_approve(
-    *, exporter: PairsOrderExporter, number: str, order_date: date, by
-) -> PairOrder:
-    """The draft order is signed: the pairs it lists are fixed by it
-    (`pairs_approve`, which also marks each programme's roadmap row about fixing
-    pairs by an order done on its date), and the order gets its row (for the
-    scan)."""
-    pairs = exporter.pairs()
-    pairs_approve(pairs=pairs, order_number=number, order_date=order_date, by=by)
-    order, _created = PairOrder.objects.get_or_create(
-        organisation=exporter.organisation,
-        number=number.strip(),
-        date=order_date,
-        confidential=exporter.confidential,
-    )
-    return order
-
-
-@transaction.atomic
-def pair_order_scan_attach(
-    *, organisation, number: str, order_date: date, confidential: bool, scan, by
-) -> PairOrder:
-    """The signed scan of an approved order (a new one replaces the old). Refused
-    for an order no pair of the organisation carries."""
-    carried = Pair.objects.for_organisation(organisation).filter(
-        order_number=number, order_date=order_date, form__is_social_risk=confidential
-    )
-    if not carried.exists():
-        raise ValidationError(_("No pair or group is fixed by this order."))
-    validate_order_scan(scan)
-    order, _created = PairOrder.objects.select_for_update().get_or_create(
-        organisation=organisation,
-        number=number,
-        date=order_date,
-        confidential=confidential,
-    )
-    if order.scan:
-        order.scan.delete(save=False)
-    order.scan = scan
-    order.scan_uploaded_by = by
-    order.scan_uploaded_at = timezone.now()
-    order.full_clean(exclude=["scan"])
-    order.save()
-    return order
-
-
 class OrderApproveForm(forms.Form):
     order_number = forms.CharField(label=_("Order No."), max_length=50)
     order_date = forms.DateField(label=_("Order date"))
@@ -412,7 +363,12 @@ def order_approve(request):
     number, day = form.cleaned_data["order_number"], form.cleaned_data["order_date"]
     try:
         pair_order_approve(
-            exporter=exporter, number=number, order_date=day, by=request.user
+            organisation=exporter.organisation,
+            pairs=exporter.pairs(),
+            confidential=exporter.confidential,
+            number=number,
+            order_date=day,
+            by=request.user,
         )
     except ValidationError as error:
         for message in error.messages:

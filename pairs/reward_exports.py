@@ -13,9 +13,9 @@ from django.http import Http404
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.exports import document_date
 from mentoring.lib.export import DOCX, PDF, XLSX, Exporter, register
 from mentoring.lib.grammar import decline_names, decline_phrase, honorific, people_in
-from mentoring.templatetags.documents import doc_date
 from pairs.models import Reward
 from people.consent_services import publishable
 from people.exports import CuratorExporter
@@ -170,7 +170,7 @@ class RewardDocumentExporter(Exporter):
         organisation = reward.organisation
         return {
             "organisation_name": organisation.name or organisation.short_name,
-            "date": doc_date(reward.awarded_on),
+            "date": document_date(reward.awarded_on),
             "number": reward.number,
             "signed_by": reward.signed_by or organisation.head_title,
         }

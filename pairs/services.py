@@ -26,7 +26,7 @@ from mentoring.models import (
     Subprogramme,
 )
 from mentoring.roadmap_services import roadmap_order_approved
-from pairs.models import Pair, PairEvent, PairMentee
+from pairs.models import Pair, PairEvent, PairMentee, PairOrder, validate_order_scan
 from pairs.rules import mentor_load, social_risk_mentor_allowed
 from people.models import (
     Consent,
@@ -601,3 +601,55 @@ def pair_replace_mentor(
         new_mentor=new_mentor,
     )
     return pair
+
+
+@transaction.atomic
+def pair_order_approve(
+    *,
+    organisation,
+    pairs: Iterable[Pair],
+    confidential: bool,
+    number: str,
+    order_date,
+    by: User | None,
+) -> PairOrder:
+    """A draft order is signed: the pairs it lists are fixed by it
+    (`pairs_approve`, which also marks each programme's roadmap row about fixing
+    pairs by an order done on its date), and the order gets its row (for the
+    scan)."""
+    pairs_approve(pairs=pairs, order_number=number, order_date=order_date, by=by)
+    order, _created = PairOrder.objects.get_or_create(
+        organisation=organisation,
+        number=number.strip(),
+        date=order_date,
+        confidential=confidential,
+    )
+    return order
+
+
+@transaction.atomic
+def pair_order_scan_attach(
+    *, organisation, number: str, order_date, confidential: bool, scan, by
+) -> PairOrder:
+    """The signed scan of an approved order (a new one replaces the old). Refused
+    for an order no pair of the organisation carries."""
+    carried = Pair.objects.for_organisation(organisation).filter(
+        order_number=number, order_date=order_date, form__is_social_risk=confidential
+    )
+    if not carried.exists():
+        raise ValidationError(_("No pair or group is fixed by this order."))
+    validate_order_scan(scan)
+    order, _created = PairOrder.objects.select_for_update().get_or_create(
+        organisation=organisation,
+        number=number,
+        date=order_date,
+        confidential=confidential,
+    )
+    if order.scan:
+        order.scan.delete(save=False)
+    order.scan = scan
+    order.scan_uploaded_by = by
+    order.scan_uploaded_at = timezone.now()
+    order.full_clean(exclude=["scan"])
+    order.save()
+    return order

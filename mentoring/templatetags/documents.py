@@ -3,14 +3,14 @@
 from datetime import date
 
 from django import template
-from django.utils.formats import date_format
+
+from mentoring.exports import document_date
 
 register = template.Library()
 
 
 @register.filter
 def doc_date(value: date | None) -> str:
-    """«1 сентября 2026 г.»: the way dates are written in Russian documents."""
-    if not value:
-        return ""
-    return f"{date_format(value, 'j E Y')} г."
+    """«1 сентября 2026 г.»: the way dates are written in Russian documents, with
+    «г.» never alone on a line."""
+    return document_date(value)

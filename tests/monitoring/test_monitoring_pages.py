@@ -1,6 +1,6 @@
 """Monitoring pages: access, empty states, the SWOT editor, query budgets."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -133,3 +133,16 @@ def test_invalid_formset_saves_nothing(client, curator, programme, year):
     swot.refresh_from_db()
     point.refresh_from_db()
     assert swot.conclusion == "" and point.text == "Было"
+
+
+def test_pages_without_a_year_open_on_the_year_with_results(client, curator, programme):
+    past = SchoolYear.for_date(date.today() - timedelta(days=366))
+    SchoolYear.for_date(date.today())
+    mo.Swot.objects.create(programme=programme, school_year=past)
+    client.force_login(curator)
+    index = client.get(reverse("monitoring:index")).content.decode()
+    link = reverse("monitoring:programme", args=[programme.pk])
+    assert f'href="{link}"' in index and past.title in index
+    for name in ("monitoring:programme", "monitoring:swot", "monitoring:swot-print"):
+        response = client.get(reverse(name, args=[programme.pk]))
+        assert response.context["year"] == past, name

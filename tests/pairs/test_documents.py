@@ -168,7 +168,11 @@ def test_programme_summary_pdf(client, head, curator, programme, pairs, foreign_
     assert response.context["pairs_total"] == 3
     assert response.context["mentees_total"] == 3
     assert response.context["mentors_total"] == 3
-    assert dict(response.context["statuses"])[Pair.Status.FORMED.label] == 2
+    counts = [count for _label, count in response.context["statuses"]]
+    assert counts == [2, 1, 0, 0]  # formed, active, completed, terminated
+    # Headers over many pairs speak in the plural (issue 15).
+    for status in ("сформированы", "активны", "завершены", "прекращены"):
+        assert squeezed(f"из них: {status}") in text
 
 
 def test_programme_summary_of_another_school_refused(

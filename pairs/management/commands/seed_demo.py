@@ -34,9 +34,15 @@ from mentoring.models import (
     Organisation,
     Programme,
     RequestArea,
+    RoadmapItem,
     RoleVariant,
     SchoolYear,
     Subprogramme,
+)
+from mentoring.roadmap_services import (
+    roadmap_from_template,
+    roadmap_item_set_status,
+    roadmap_template_for,
 )
 from monitoring.demo import seed_monitoring
 from pairs.management.commands import _demo_texts as texts
@@ -57,8 +63,12 @@ from pairs.models import (
     Pair,
     PairEvent,
     PairMentee,
+    Plan,
+    PlanItem,
+    PlanTemplate,
     Reward,
 )
+from pairs.plan_services import plan_create, plan_item_set_status
 from pairs.reward_services import reward_grant
 from people.models import (
     Consent,
@@ -1470,9 +1480,6 @@ def seed_plans(today: date):
     """Give the first open pairs of the forms that have a template a plan made from
     it, with the items whose deadline passed ticked. Idempotent: the same pairs (by
     pk) are chosen every time and a pair that has a plan is left alone."""
-    from pairs.models import Plan, PlanItem, PlanTemplate
-    from pairs.plan_services import plan_create, plan_item_set_status
-
     for template in PlanTemplate.objects.filter(
         code__in=["young-teacher-first-year", "achiever-low-achiever"]
     ):
@@ -1505,24 +1512,19 @@ ROADMAP_EVIDENCE = [
 
 
 def seed_roadmaps(today: date):
-    """Give each demo programme the roadmap of seed 002 (its months counted from the
+    """Give each demo programme the roadmap its type of organisation calls for (a
+    school seed 002's, a college seed 004's action plan; months counted from the
     programme's start): rows that ended more than a week ago are done with evidence,
     except every fourth, left overdue for the home page; rows under way are in
     progress. Idempotent: a programme that has a roadmap is left alone."""
-    from mentoring.models import RoadmapItem, RoadmapTemplate
-    from mentoring.roadmap_services import (
-        roadmap_from_template,
-        roadmap_item_set_status,
+    programmes = (
+        Programme.objects.filter(organisation__municipality__name=texts.MUNICIPALITY)
+        .select_related("organisation")
+        .prefetch_related("curators")
     )
-
-    template = RoadmapTemplate.objects.filter(code="sosnovka-2023-2025").first()
-    if template is None:
-        return
-    programmes = Programme.objects.filter(
-        organisation__municipality__name=texts.MUNICIPALITY
-    ).prefetch_related("curators")
     for programme in programmes.order_by("pk"):
-        if programme.roadmap_items.exists():
+        template = roadmap_template_for(programme.organisation)
+        if template is None or programme.roadmap_items.exists():
             continue
         by = programme.curators.first()
         items = roadmap_from_template(programme=programme, template=template, by=by)
