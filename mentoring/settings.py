@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "pairs",
     "monitoring",
     "safeguarding",
+    "municipal",
 ]
 
 MIDDLEWARE = [

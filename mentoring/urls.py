@@ -38,5 +38,10 @@ urlpatterns = [
     path("safeguarding/", include("safeguarding.urls")),
     path("consents/", include("people.consent_urls")),
     path("history/", include("mentoring.history_urls")),
+    path("municipality/", include("municipal.urls")),
+    path("municipal-indicators/", include("municipal.indicator_urls")),
+    path("checklist/", include("municipal.checklist_urls")),
+    path("bank/", include("municipal.bank_urls")),
+    path("practices/", include("municipal.practice_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,7 @@ from safeguarding.models import (
 )
 from tests import factories as f
 from tests.conftest import member
+from tests.municipal.world import MUNICIPAL_WORLD
 
 TODAY = date.today()
 
@@ -53,6 +54,8 @@ PERSONAS = [
     "mentee",
     "outsider",
     "coordinator",
+    "other_coordinator",
+    "far_curator",
 ]
 MANAGERS = {"head", "deputy", "curator"}
 INSIDERS = set(PERSONAS) - {"anonymous", "outsider"}
@@ -71,6 +74,12 @@ def rule(default: int, **statuses: int) -> dict[str, int]:
     row = dict.fromkeys(PERSONAS, default)
     row["anonymous"] = LOGIN
     row.update(statuses)
+    # Another municipality's coordinator and curator get what ours and the
+    # neighbouring school's curator get, unless a municipal rule says otherwise.
+    if "other_coordinator" not in statuses:
+        row["other_coordinator"] = row["coordinator"]
+    if "far_curator" not in statuses:
+        row["far_curator"] = row["outsider"]
     return row
 
 
@@ -326,6 +335,11 @@ RULES: dict[str, Case] = {
     # --- admin: superusers, and staff managers scoped (mentoring/lib/admin_scope) --
     # Only the head has the staff flag: everyone else is sent to the admin's login.
     "admin:index": Case(rule(302, anonymous=302, head=200)),
+    # --- municipal: dashboard and report (municipal/urls.py) ---------------------
+    # --- municipal: checklist (municipal/checklist_urls.py) ----------------------
+    # --- municipal: mentor bank (municipal/bank_urls.py) -------------------------
+    # --- municipal: best practices (municipal/practice_urls.py) ------------------
+    # --- municipal: indicators (municipal/indicator_urls.py) ---------------------
 }
 
 # The export view, one pseudo-name per exporter: `?…` chooses the object.
@@ -358,6 +372,7 @@ EXPORT_RULES: dict[str, Case] = {
     "reward-certificate": Case(managers(), query=lambda w: {"reward": w.reward.pk}),
     "consent-register": Case(manager_list(), query=lambda w: {}),
     "safeguarding-access-log": Case(rule(403, head=200), query=lambda w: {}),
+    # --- municipal exporters (municipal/exports.py) ------------------------------
 }
 
 # Every admin changelist: the staff head gets their organisation's rows (catalogues
@@ -371,6 +386,7 @@ SUPERUSER_ONLY_ADMINS = {
     "auth",
     "pairs_remindersent",
     "people_accesslog",
+    "municipal",
 }
 
 
@@ -508,7 +524,23 @@ class World:
             role=Role.MUNICIPAL_COORDINATOR,
         )
         users["coordinator"] = coordinator
+        # Another municipality: its coordinator and a curator of its school.
+        far = f.OrganisationFactory(short_name="МБОУ «Дальняя СОШ»")
+        self.far = far
+        users["far_curator"] = member(far, Role.CURATOR, "farcurator")
+        f.ProgrammeFactory(organisation=far)
+        other_coordinator = f.UserFactory(username="othercoordinator")
+        f.MembershipFactory(
+            user=other_coordinator,
+            organisation=None,
+            municipality=far.municipality,
+            role=Role.MUNICIPAL_COORDINATOR,
+        )
+        users["other_coordinator"] = other_coordinator
         self.users = users
+        # --- the municipal tier (one builder per part, in tests/municipal/) ------
+        for build in MUNICIPAL_WORLD:
+            build(self)
 
         self.meeting = f.MeetingFactory(pair=self.pair, author=users["mentor"])
         plan = plan_create(

@@ -1,0 +1,1 @@
+"""Exporters of the municipal tier (see mentoring/lib/export.py)."""
