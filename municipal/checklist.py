@@ -205,7 +205,8 @@ def checklist_suggestions(organisation: Organisation) -> dict[str, Suggestion]:
         .first()
     )
     if approved is not None:
-        document = _("order")
+        # Prefilled data, written as the organisation's documents are: Russian.
+        document = "приказ"
         if approved.approval_order_number:
             document += f" № {approved.approval_order_number}"
         if approved.approval_order_date:

@@ -337,8 +337,78 @@ RULES: dict[str, Case] = {
     "admin:index": Case(rule(302, anonymous=302, head=200)),
     # --- municipal: dashboard and report (municipal/urls.py) ---------------------
     # --- municipal: checklist (municipal/checklist_urls.py) ----------------------
+    # The menu's one address: the managers to their own, the coordinator to the matrix.
+    "checklist:index": Case(
+        rule(403, head=302, deputy=302, curator=302, outsider=302, coordinator=302)
+    ),
+    # The organisation's own checklist: its managers (the outsider sees their own).
+    "checklist:mine": Case(manager_list()),
+    "checklist:submit": Case(
+        manager_list(), lambda w: {"item": "regulation_published"}
+    ),
+    # The coordinator's matrix and deadlines (another municipality's: their own).
+    "checklist:matrix": Case(rule(403, coordinator=200)),
+    "checklist:deadlines": Case(rule(403, coordinator=200)),
+    # world.organisation's entry: another municipality's coordinator gets 404.
+    "checklist:review": Case(
+        rule(403, coordinator=200, other_coordinator=404), pk("checklist_entry")
+    ),
+    # Its file is not in storage: 404 after the access check for those who may
+    # download it; 404 for another organisation or municipality; 403 for the rest.
+    "checklist:evidence": Case(
+        rule(
+            403,
+            head=404,
+            deputy=404,
+            curator=404,
+            outsider=404,
+            coordinator=404,
+            other_coordinator=404,
+        ),
+        pk("checklist_entry"),
+    ),
     # --- municipal: mentor bank (municipal/bank_urls.py) -------------------------
     # --- municipal: best practices (municipal/practice_urls.py) ------------------
+    # The collection of one's own municipality: the managers of every organisation
+    # (another municipality's curator reads their own) and the coordinators.
+    "practices:list": Case(
+        rule(403, head=200, deputy=200, curator=200, outsider=200, coordinator=200)
+    ),
+    # A published case of ours: the whole municipality reads it; another
+    # municipality's coordinator and curator get 404.
+    "practices:detail": Case(
+        rule(
+            403,
+            head=200,
+            deputy=200,
+            curator=200,
+            outsider=200,
+            coordinator=200,
+            other_coordinator=404,
+            far_curator=404,
+        ),
+        pk("practice"),
+    ),
+    "practices:print": Case(
+        rule(
+            403,
+            head=200,
+            deputy=200,
+            curator=200,
+            outsider=200,
+            coordinator=200,
+            other_coordinator=404,
+            far_curator=404,
+        ),
+        pk("practice"),
+    ),
+    # The organisation's own cases: its managers only (the coordinator reads).
+    "practices:mine": Case(manager_list()),
+    "practices:create": Case(manager_list()),
+    "practices:update": Case(managers(), pk("practice_draft")),
+    "practices:publish": Case(managers(), pk("practice_draft")),
+    "practices:withdraw": Case(managers(), pk("practice")),
+    "practices:feature": Case(post_only(), pk("practice")),
     # --- municipal: indicators (municipal/indicator_urls.py) ---------------------
 }
 
