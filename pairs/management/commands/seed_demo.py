@@ -45,6 +45,11 @@ from mentoring.roadmap_services import (
     roadmap_template_for,
 )
 from monitoring.demo import seed_monitoring
+from municipal.demo import (
+    SECOND_LOGINS,
+    delete_second_municipality,
+    seed_second_municipality,
+)
 from pairs.management.commands import _demo_texts as texts
 from pairs.management.commands._demo_specs import (
     EXTERNALS,
@@ -1602,6 +1607,7 @@ class Command(BaseCommand):
             if options["reset"]:
                 self.say("Deleting the demo data…")
                 delete_demo_data()
+                delete_second_municipality(force_delete)
             if demo_loaded():
                 self.say(
                     "The demo data are already loaded: nothing to do "
@@ -1616,6 +1622,7 @@ class Command(BaseCommand):
             seed_rewards(date.today())
             seed_monitoring(date.today(), texts.MUNICIPALITY)
             seed_safeguarding(date.today(), texts.MUNICIPALITY)
+            seed_second_municipality(date.today(), DEMO_PASSWORD)
         self.print_logins()
 
     def load_catalogues(self):
@@ -1652,7 +1659,7 @@ class Command(BaseCommand):
     def print_logins(self):
         if self.quiet:
             return
-        rows = [("Роль", "Логин", "Пароль"), *texts.LOGIN_TABLE]
+        rows = [("Роль", "Логин", "Пароль"), *texts.LOGIN_TABLE, *SECOND_LOGINS]
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         line = "-+-".join("-" * w for w in widths)
         self.stdout.write("")

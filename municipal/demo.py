@@ -1,0 +1,211 @@
+"""Demo data of the municipal tier (`seed_demo` calls these after the schools'
+data): a second municipality with its own coordinator, so that one can see in the
+browser that coordinators and curators of two municipalities see nothing of each
+other."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from mentoring.models import (
+    MenteeCategory,
+    MentorCategory,
+    MentoringForm,
+    Municipality,
+    Organisation,
+    Programme,
+    RoleVariant,
+    SchoolYear,
+)
+from pairs.services import pair_create, pairs_approve
+from people.models import (
+    Consent,
+    Membership,
+    MenteeProfile,
+    MentorProfile,
+    Participant,
+    Role,
+    StudyGroup,
+    User,
+)
+
+SECOND_MUNICIPALITY = "Курьинский район"
+SECOND_REGION = "Алтайский край"
+SECOND_SCHOOL = {
+    "short_name": "МБОУ «Курьинская СОШ»",
+    "name": (
+        "Муниципальное бюджетное общеобразовательное учреждение "
+        "«Курьинская средняя общеобразовательная школа»"
+    ),
+    "kind": Organisation.Kind.SCHOOL,
+    "address": (
+        "658320, Алтайский край, Курьинский район, с. Курья, ул. Советская, д. 9"
+    ),
+    "phone": "+7 (38576) 2-21-45",
+    "email": "kurya-school@kurya-obr.example",
+}
+# username -> (last, first, middle), role
+SECOND_USERS = {
+    "coordinator2": (("Карпова", "Людмила", "Степановна"), Role.MUNICIPAL_COORDINATOR),
+    "head4": (("Мельников", "Андрей", "Юрьевич"), Role.HEAD),
+    "curator4": (("Рябова", "Светлана", "Олеговна"), Role.CURATOR),
+}
+# The rows the login table of `seed_demo` prints (role, username, password).
+SECOND_LOGINS = [
+    ("Муниципальный координатор, Курьинский район", "coordinator2", "demo12345"),
+    ("Директор, МБОУ «Курьинская СОШ»", "head4", "demo12345"),
+    ("Куратор, МБОУ «Курьинская СОШ»", "curator4", "demo12345"),
+]
+# (last, first, middle, kind, class, birth year, position)
+SECOND_PEOPLE = [
+    ("Кузнецова", "Валентина", "Петровна", "teacher", "", 1971, "учитель математики"),
+    ("Лаптев", "Дмитрий", "Сергеевич", "teacher", "", 2000, "учитель физики"),
+    ("Осипова", "Дарья", "Андреевна", "pupil", "9А", 2011, ""),
+    ("Гришин", "Матвей", "Ильич", "pupil", "6Б", 2014, ""),
+    ("Зайцева", "Полина", "Романовна", "pupil", "6Б", 2014, ""),
+]
+
+
+def second_municipality_loaded() -> bool:
+    return Municipality.objects.filter(name=SECOND_MUNICIPALITY).exists()
+
+
+@transaction.atomic
+def seed_second_municipality(today: date, password: str) -> None:
+    """One school of another municipality, with its coordinator, head, curator, a
+    programme, two mentors, three mentees and two pairs fixed by an order.
+    Idempotent: nothing happens when the municipality exists."""
+    if second_municipality_loaded():
+        return
+    municipality = Municipality.objects.create(
+        name=SECOND_MUNICIPALITY, region=SECOND_REGION
+    )
+    school = Organisation.objects.create(municipality=municipality, **SECOND_SCHOOL)
+    users = {}
+    for username, ((last, first, middle), role) in SECOND_USERS.items():
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.last_name, user.first_name, user.middle_name = last, first, middle
+        user.email = f"{username}@kurya-obr.example"
+        user.set_password(password)
+        user.save()
+        users[username] = user
+        if role == Role.MUNICIPAL_COORDINATOR:
+            Membership.objects.create(user=user, role=role, municipality=municipality)
+        else:
+            Membership.objects.create(user=user, role=role, organisation=school)
+    school.head_name = users["head4"].get_full_name()
+    school.save()
+    year = SchoolYear.for_date(today)
+    programme = Programme.objects.create(
+        organisation=school,
+        title=f"Программа наставничества {school.short_name} "
+        f"на {year.starts_on.year}–{year.ends_on.year + 1} годы",
+        goal="Раскрытие потенциала каждого обучающегося и поддержка молодых педагогов.",
+        starts_on=year.starts_on,
+        ends_on=year.ends_on.replace(year=year.ends_on.year + 1),
+        approved_by="Директор",
+        approval_order_number="37",
+        approval_order_date=year.starts_on - timedelta(days=3),
+    )
+    forms = {
+        code: MentoringForm.objects.get(code=code)
+        for code in ("pupil-pupil", "teacher-teacher")
+    }
+    programme.forms.set(forms.values())
+    programme.curators.set([users["curator4"]])
+    groups = {}
+    people = []
+    for last, first, middle, kind, group, born, position in SECOND_PEOPLE:
+        if group and group not in groups:
+            groups[group] = StudyGroup.objects.create(
+                organisation=school, name=group, grade=int(group[:-1])
+            )
+        people.append(
+            Participant.objects.create(
+                organisation=school,
+                kind=kind,
+                last_name=last,
+                first_name=first,
+                middle_name=middle,
+                birth_date=date(born, 3, 15),
+                study_group=groups.get(group),
+                position=position,
+            )
+        )
+    teacher, young, senior, pupil, second_pupil = people
+    start = year.starts_on + timedelta(days=20)
+    for person in people:
+        minor = person.kind == Participant.Kind.PUPIL
+        Consent.objects.create(
+            participant=person,
+            scope=Consent.Scope.PROCESSING,
+            given_by=f"Родитель: {person.last_name}" if minor else person.full_name,
+            relation=Consent.Relation.MOTHER if minor else Consent.Relation.SELF,
+            given_on=start - timedelta(days=10),
+        )
+    mentors = {
+        "teacher": MentorProfile.objects.create(
+            participant=teacher,
+            category=MentorCategory.objects.get(code="teacher"),
+            key_competencies="Методика преподавания математики, подготовка к ГИА",
+            capacity=2,
+            status=MentorProfile.Status.READY,
+            entered_on=start - timedelta(days=5),
+        ),
+        "pupil": MentorProfile.objects.create(
+            participant=senior,
+            category=MentorCategory.objects.get(code="pupil"),
+            key_competencies="Призёр муниципальной олимпиады по математике",
+            capacity=1,
+            status=MentorProfile.Status.READY,
+            entered_on=start - timedelta(days=5),
+        ),
+    }
+    mentees = {}
+    for key, person, category in [
+        ("young", young, "young-specialist"),
+        ("pupil", pupil, "low-results"),
+        ("second", second_pupil, "low-results"),
+    ]:
+        profile = MenteeProfile.objects.create(
+            participant=person,
+            programme=programme,
+            entered_on=start - timedelta(days=5),
+        )
+        profile.categories.set([MenteeCategory.objects.get(code=category)])
+        mentees[key] = profile
+    pairs = [
+        pair_create(
+            programme=programme,
+            form=forms["teacher-teacher"],
+            role_variant=RoleVariant.objects.get(code="tt-young"),
+            mentor=mentors["teacher"],
+            mentees=[mentees["young"]],
+            start_on=start,
+            planned_end_on=programme.ends_on,
+            by=users["curator4"],
+        ),
+        pair_create(
+            programme=programme,
+            form=forms["pupil-pupil"],
+            role_variant=RoleVariant.objects.get(code="pp-achiever"),
+            mentor=mentors["pupil"],
+            mentees=[mentees["pupil"]],
+            start_on=start,
+            planned_end_on=year.ends_on,
+            by=users["curator4"],
+        ),
+    ]
+    pairs_approve(
+        pairs=pairs, order_number="52", order_date=start, by=users["curator4"]
+    )
+
+
+def delete_second_municipality(force_delete) -> None:
+    """Remove the second municipality and its logins (`seed_demo --reset`);
+    `force_delete` is the demo's deleter of protected rows."""
+    municipality = Municipality.objects.filter(name=SECOND_MUNICIPALITY).first()
+    if municipality:
+        force_delete(Organisation.objects.filter(municipality=municipality))
+        force_delete(Municipality.objects.filter(pk=municipality.pk))
+    force_delete(User.objects.filter(username__in=list(SECOND_USERS)))
