@@ -17,6 +17,20 @@ from mentoring.models import (
     RoleVariant,
     SchoolYear,
 )
+from municipal.checklist import (
+    checklist_deadline_set,
+    checklist_entry_review,
+    checklist_entry_submit,
+)
+from municipal.models import ChecklistItem, Practice
+from municipal.practices import (
+    describable_pairs,
+    practice_create,
+    practice_feature,
+    practice_prefill,
+    practice_publish,
+)
+from pairs.models import Pair
 from pairs.services import pair_create, pairs_approve
 from people.models import (
     Consent,
@@ -209,3 +223,139 @@ def delete_second_municipality(force_delete) -> None:
         force_delete(Organisation.objects.filter(municipality=municipality))
         force_delete(Municipality.objects.filter(pk=municipality.pk))
     force_delete(User.objects.filter(username__in=list(SECOND_USERS)))
+
+
+# --- The municipal tier of the first municipality ------------------------------------
+
+# seed 001: the regulation by 1 August, published by 6 August (of the programme's
+# first year); the rest by the start of the school year.
+CHECKLIST_DEADLINES = {
+    ChecklistItem.REGULATION_ADOPTED: (8, 1),
+    ChecklistItem.REGULATION_PUBLISHED: (8, 6),
+    ChecklistItem.CURATOR_APPOINTED: (9, 1),
+    ChecklistItem.COUNCIL_CREATED: (9, 15),
+    ChecklistItem.ROADMAP_ADOPTED: (9, 1),
+    ChecklistItem.PROGRAMME_APPROVED: (9, 1),
+}
+
+
+def seed_checklist(today: date, municipality_name: str) -> None:
+    """Deadlines for the municipality and, per organisation, a different state of
+    the checklist: the first school all done and accepted but one awaiting
+    review, the college half done with one entry returned, the third school only
+    the regulation. Idempotent: a municipality with deadlines is left alone."""
+    municipality = Municipality.objects.filter(name=municipality_name).first()
+    if municipality is None or municipality.checklist_deadlines.exists():
+        return
+    coordinator = (
+        User.objects.filter(
+            memberships__municipality=municipality,
+            memberships__role=Role.MUNICIPAL_COORDINATOR,
+        )
+        .order_by("pk")
+        .first()
+    )
+    first_year = (
+        Programme.objects.filter(organisation__municipality=municipality)
+        .order_by("starts_on")
+        .values_list("starts_on", flat=True)
+        .first()
+        or today
+    ).year
+    for item, (month, day) in CHECKLIST_DEADLINES.items():
+        checklist_deadline_set(
+            municipality=municipality,
+            item=item,
+            due_on=date(first_year, month, day),
+            by=coordinator,
+        )
+    organisations = list(
+        Organisation.objects.filter(municipality=municipality).order_by("pk")
+    )
+    done = {
+        0: list(ChecklistItem),
+        1: list(ChecklistItem)[:4],
+        2: list(ChecklistItem)[:1],
+    }
+    for index, organisation in enumerate(organisations[:3]):
+        curator = (
+            User.objects.filter(
+                memberships__organisation=organisation,
+                memberships__role=Role.CURATOR,
+            )
+            .order_by("pk")
+            .first()
+        )
+        for number, item in enumerate(done[index]):
+            month, day = CHECKLIST_DEADLINES[item]
+            done_on = min(date(first_year, month, day) - timedelta(days=2), today)
+            entry = checklist_entry_submit(
+                organisation=organisation,
+                item=item,
+                done_on=done_on,
+                document=f"Приказ № {40 + number} от {done_on:%d.%m.%Y}",
+                link="https://school.example/nastavnichestvo/polozhenie.pdf"
+                if item == ChecklistItem.REGULATION_PUBLISHED
+                else "",
+                by=curator,
+            )
+            if index == 0 and item == ChecklistItem.COUNCIL_CREATED:
+                continue  # awaiting review
+            if index == 1 and item == ChecklistItem.REGULATION_PUBLISHED:
+                checklist_entry_review(
+                    entry=entry,
+                    accept=False,
+                    comment="Ссылка ведёт на главную страницу сайта, а не на "
+                    "положение: дайте прямую ссылку на документ.",
+                    by=coordinator,
+                )
+                continue
+            checklist_entry_review(entry=entry, accept=True, by=coordinator)
+
+
+def seed_practices(today: date, municipality_name: str) -> None:
+    """A published and featured case of a completed pair whose people consented
+    to publication, and a draft. Idempotent: a municipality with cases is left
+    alone."""
+    municipality = Municipality.objects.filter(name=municipality_name).first()
+    if municipality is None:
+        return
+    organisations = Organisation.objects.filter(municipality=municipality)
+    if Practice.objects.filter(organisation__in=organisations).exists():
+        return
+    coordinator = User.objects.filter(
+        memberships__municipality=municipality,
+        memberships__role=Role.MUNICIPAL_COORDINATOR,
+    ).first()
+    made = 0
+    for organisation in organisations.order_by("pk"):
+        pair = (
+            describable_pairs(organisation)
+            .filter(status=Pair.Status.COMPLETED)
+            .order_by("pk")
+            .first()
+        )
+        if pair is None:
+            continue
+        curator = pair.programme.curators.order_by("pk").first()
+        values = practice_prefill(organisation=organisation, pair=pair)
+        practice = practice_create(organisation=organisation, by=curator, **values)
+        if made == 0:
+            for person in practice.named.all():
+                if not Consent.objects.valid().filter(
+                    participant=person, scope=Consent.Scope.PUBLICATION
+                ):
+                    Consent.objects.create(
+                        participant=person,
+                        scope=Consent.Scope.PUBLICATION,
+                        given_by=person.representative_name or person.full_name,
+                        relation=Consent.Relation.MOTHER
+                        if person.representative_name
+                        else Consent.Relation.SELF,
+                        given_on=min(pair.ended_on or today, today),
+                    )
+            practice_publish(practice=practice, by=curator)
+            practice_feature(practice=practice, featured=True, by=coordinator)
+        made += 1
+        if made == 2:
+            return

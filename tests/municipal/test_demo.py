@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from mentoring.models import Municipality
 from municipal.demo import SECOND_LOGINS, SECOND_MUNICIPALITY
+from municipal.models import ChecklistEntry, Practice
 from pairs.management.commands import _demo_texts as texts
 from people.models import Membership, MenteeProfile, Role, User
 
@@ -56,3 +57,12 @@ def test_reset_loads_the_same_again(demo):
     call_command("seed_demo", "--reset", "--quiet")
     assert Municipality.objects.filter(name=SECOND_MUNICIPALITY).count() == 1
     assert User.objects.filter(username="coordinator2").count() == 1
+
+
+def test_the_checklist_and_the_collection_have_something_to_see(demo):
+    statuses = set(ChecklistEntry.objects.values_list("status", flat=True))
+    assert statuses == set(ChecklistEntry.Status.values)
+    published = Practice.objects.filter(status=Practice.Status.PUBLISHED)
+    assert published.filter(featured=True).exists()
+    assert Practice.objects.filter(status=Practice.Status.DRAFT).exists()
+    assert not published.filter(pair__form__is_social_risk=True).exists()

@@ -48,6 +48,8 @@ from monitoring.demo import seed_monitoring
 from municipal.demo import (
     SECOND_LOGINS,
     delete_second_municipality,
+    seed_checklist,
+    seed_practices,
     seed_second_municipality,
 )
 from pairs.management.commands import _demo_texts as texts
@@ -1623,6 +1625,8 @@ class Command(BaseCommand):
             seed_monitoring(date.today(), texts.MUNICIPALITY)
             seed_safeguarding(date.today(), texts.MUNICIPALITY)
             seed_second_municipality(date.today(), DEMO_PASSWORD)
+            seed_checklist(date.today(), texts.MUNICIPALITY)
+            seed_practices(date.today(), texts.MUNICIPALITY)
         self.print_logins()
 
     def load_catalogues(self):
