@@ -66,6 +66,22 @@ def masked(count: int) -> str | int:
     return count
 
 
+def with_masked_part(total: int, sensitive: int) -> str | int:
+    """A total that includes a sensitive count: when that count is masked, the
+    total reads «12 + менее 5», so that subtracting the other shown counts from
+    it does not give the masked one back."""
+    if 0 < sensitive < SMALL:
+        return f"{total - sensitive} + {masked(sensitive)}"
+    return total
+
+
+def total_sort_key(total: int, sensitive: int) -> tuple[int, int]:
+    """The key of a total shown through `with_masked_part`."""
+    if 0 < sensitive < SMALL:
+        return (total - sensitive, 1)
+    return (total, 0)
+
+
 def masked_sort_key(count: int) -> int:
     """The key a masked column sorts by: 1–4 sort alike, so that the order of
     rows tells no more than «менее 5» does."""
@@ -116,7 +132,9 @@ class Figures:
     (show through `masked`); sensitive_mentees: involved pupils and teachers with
     a sensitive mentee category (show through `masked`); meetings_recent: meetings
     of the last 30 days; stale_pairs; campaigns, invited, answered: monitoring of
-    the year.
+    the year. social_risk_formed / social_risk_stale: the social-risk pairs among
+    pairs_formed / stale_pairs. Every count of pairs that includes social-risk
+    pairs is shown through its `*_shown` property («12 + менее 5»).
     """
 
     pupils: int = 0
@@ -129,6 +147,8 @@ class Figures:
     pairs_by_status: dict = field(default_factory=dict)
     pairs_by_form_status: dict = field(default_factory=dict)
     social_risk_pairs: int = 0
+    social_risk_formed: int = 0
+    social_risk_stale: int = 0
     sensitive_mentees: int = 0
     meetings_recent: int = 0
     stale_pairs: int = 0
@@ -171,6 +191,42 @@ class Figures:
     def sensitive_mentees_shown(self) -> str | int:
         return masked(self.sensitive_mentees)
 
+    @property
+    def social_risk_by_status(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for form, statuses in self.pairs_by_form_status.items():
+            if form.is_social_risk:
+                for status, count in statuses.items():
+                    counts[status] += count
+        return counts
+
+    @property
+    def pairs_shown(self) -> str | int:
+        return with_masked_part(self.pairs, self.social_risk_pairs)
+
+    @property
+    def pairs_formed_shown(self) -> str | int:
+        return with_masked_part(self.pairs_formed, self.social_risk_formed)
+
+    @property
+    def stale_pairs_shown(self) -> str | int:
+        return with_masked_part(self.stale_pairs, self.social_risk_stale)
+
+    @property
+    def open_pairs_shown(self) -> str | int:
+        hidden = self.social_risk_by_status
+        return with_masked_part(
+            self.open_pairs, hidden[Pair.Status.FORMED] + hidden[Pair.Status.ACTIVE]
+        )
+
+    def status_totals_shown(self) -> list[str | int]:
+        """Pairs of each status (in `STATUSES` order), as they may be shown."""
+        hidden = self.social_risk_by_status
+        return [
+            with_masked_part(self.pairs_by_status.get(status, 0), hidden[status])
+            for status in STATUSES
+        ]
+
     def form_rows(self) -> list[FormRow]:
         """Pairs by form and status as they may be shown: the social-risk form's
         numbers through `masked`."""
@@ -197,6 +253,8 @@ class Figures:
             "pairs",
             "pairs_formed",
             "social_risk_pairs",
+            "social_risk_formed",
+            "social_risk_stale",
             "sensitive_mentees",
             "meetings_recent",
             "stale_pairs",
@@ -288,14 +346,18 @@ def organisation_rows(
     school_year: SchoolYear,
     *,
     kind: str = "",
+    only: Organisation | None = None,
     today: date | None = None,
 ) -> list[OrganisationFigures]:
-    """The figures of each organisation of `municipality` (of type `kind` if
-    given), in name order, for `school_year`. Nine queries, whatever the size."""
+    """The figures of each organisation of `municipality` (of type `kind`, or
+    just `only`, if given), in name order, for `school_year`. Ten queries,
+    whatever the number of organisations, pairs or people."""
     today = today or timezone.localdate()
     organisations = Organisation.objects.filter(municipality=municipality)
     if kind:
         organisations = organisations.filter(kind=kind)
+    if only is not None:
+        organisations = organisations.filter(pk=only.pk)
     rows = {
         organisation.pk: OrganisationFigures(organisation=organisation)
         for organisation in organisations.order_by("short_name")
@@ -396,6 +458,7 @@ def _add_pairs(rows, ids, school_year) -> None:
         by_status[status] = by_status.get(status, 0) + count
         if form.is_social_risk:
             row.social_risk_pairs += count
+            row.social_risk_formed += line["formed"]
     for row in rows.values():
         row.pairs_by_form = dict(
             sorted(row.pairs_by_form.items(), key=lambda item: _form_order(item[0]))
@@ -431,11 +494,13 @@ def _add_activity(rows, ids, today: date) -> None:
             "programme__stale_after_days",
             "start_on",
             "last_held_on",
+            "form__is_social_risk",
         )
     )
-    for organisation_id, stale_after, start_on, last_held_on in active:
+    for organisation_id, stale_after, start_on, last_held_on, risky in active:
         if (today - (last_held_on or start_on)).days > stale_after:
             rows[organisation_id].stale_pairs += 1
+            rows[organisation_id].social_risk_stale += int(risky)
 
 
 def _add_monitoring(rows, ids, school_year) -> None:
@@ -518,6 +583,8 @@ __all__ = [
     "Totals",
     "masked",
     "masked_sort_key",
+    "total_sort_key",
+    "with_masked_part",
     "organisation_indicators",
     "organisation_rows",
     "share",

@@ -151,8 +151,9 @@ def programme_pk(world):
 
 
 RULES: dict[str, Case] = {
-    # Home: every user has one (a coordinator's roll-up, a mentor's pairs…).
-    "home": Case(everybody()),
+    # Home: every user has one (a mentor's pairs…); a coordinator's is the
+    # municipal dashboard, where it redirects.
+    "home": Case(everybody(coordinator=302, other_coordinator=302)),
     "switch-organisation": Case(post_only()),
     # --- people: the two bases -------------------------------------------------
     "people:mentee-list": Case(manager_list()),
@@ -336,6 +337,12 @@ RULES: dict[str, Case] = {
     # Only the head has the staff flag: everyone else is sent to the admin's login.
     "admin:index": Case(rule(302, anonymous=302, head=200)),
     # --- municipal: dashboard and report (municipal/urls.py) ---------------------
+    # The coordinator's roll-up of their own municipality; 403 for the schools.
+    "municipal:dashboard": Case(rule(403, coordinator=200, other_coordinator=200)),
+    # One organisation's summary: ours; another municipality's coordinator 404.
+    "municipal:organisation": Case(
+        rule(403, coordinator=200, other_coordinator=404), pk("organisation")
+    ),
     # --- municipal: checklist (municipal/checklist_urls.py) ----------------------
     # The menu's one address: the managers to their own, the coordinator to the matrix.
     "checklist:index": Case(

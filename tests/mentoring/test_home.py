@@ -87,16 +87,18 @@ def test_mentee_home_shows_the_mentor(client, mentee, pair):
     assert pair.mentor.participant.full_name in response.content.decode()
 
 
-def test_coordinator_sees_the_municipality(
-    client, municipal_coordinator, bases, other_organisation
-):
+def test_coordinator_home_is_the_municipal_dashboard(client, municipal_coordinator):
     client.force_login(municipal_coordinator)
     response = client.get(reverse("home"))
-    assert response.status_code == 200
-    rows = {o.short_name: o for o in response.context["organisations"]}
-    assert set(rows) == {"МБОУ «СОШ № 1»", "МБОУ «СОШ № 2»"}
-    assert rows["МБОУ «СОШ № 1»"].mentees == 3
-    assert rows["МБОУ «СОШ № 1»"].active_pairs == 1
+    assert response.status_code == 302
+    assert response.url == reverse("municipal:dashboard")
+
+
+def test_superuser_home_is_the_admin(client, superuser):
+    client.force_login(superuser)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
 
 
 def test_user_without_roles_sees_a_friendly_page(client, db):
