@@ -234,7 +234,9 @@ def mentor_summary(user, organisation, today: date | None = None) -> dict:
         .prefetch_related("memberships__mentee__participant", "meetings__meeting_type")
         .order_by("start_on", "pk")
     )
-    if organisation is not None:
+    if organisation is not None and organisation.pk != participant.organisation_id:
+        # The mentor's own organisation shows all their pairs, those of another
+        # organisation's programme through the municipal mentor bank included.
         pairs = pairs.filter(programme__organisation=organisation)
     names = dict(MeetingType.objects.values_list("code", "name"))
     items, closed = [], []

@@ -23,9 +23,19 @@ def visible_pairs(request):
         return without_tier(request, pairs)
     if not request.user.is_authenticated:
         return Pair.objects.none()
-    mine = pairs.for_mentor(request.user).values("pk")
+    # A mentor of the organisation also leads the pairs of another organisation's
+    # programme that the municipal mentor bank gave them.
+    mine = (
+        Pair.objects.for_mentor(request.user)
+        .filter(
+            Q(programme__organisation=organisation)
+            | Q(mentor__participant__organisation=organisation)
+            | Q(co_mentor__participant__organisation=organisation)
+        )
+        .values("pk")
+    )
     theirs = pairs.for_mentee(request.user).values("pk")
-    return pairs.filter(Q(pk__in=mine) | Q(pk__in=theirs))
+    return Pair.objects.filter(Q(pk__in=mine) | Q(pk__in=theirs))
 
 
 def get_pair_for_user(request, pk: int) -> Pair:

@@ -68,19 +68,15 @@ def grouped_by_form(objects) -> list:
 
 
 def mentor_queryset(organisation: Organisation, include=()):
-    """Mentors ready to work or in a pair, of the organisation and of the municipal
-    bank, with their load; `include` adds chosen ones whatever their status (the
-    service then says what is wrong with them)."""
-    own = Q(participant__organisation=organisation)
-    bank = Q(
-        shared_in_bank=True,
-        participant__organisation__municipality_id=organisation.municipality_id,
-    )
+    """Mentors of the organisation ready to work or in a pair, with their load;
+    `include` adds chosen ones whatever their status (the service then says what is
+    wrong with them). A mentor of another organisation is not offered: the municipal
+    mentor bank's request (/bank/) asks their own curator instead."""
     wanted = Q(status__in=[MentorProfile.Status.READY, MentorProfile.Status.IN_PAIR])
     if include:
         wanted |= Q(pk__in=include)
     return (
-        MentorProfile.objects.filter(own | bank)
+        MentorProfile.objects.filter(participant__organisation=organisation)
         .filter(wanted)
         .with_load()
         .select_related("participant__organisation")
@@ -110,21 +106,14 @@ class MentorChoiceField(forms.ModelChoiceField):
         return label
 
     def grouped_choices(self) -> list:
-        """The organisation's own mentors first, then the municipal bank."""
-        own, bank = [], []
-        for mentor in self.queryset:
-            row = (mentor.pk, self.label_from_instance(mentor))
-            if mentor.participant.organisation_id == self.organisation.pk:
-                own.append(row)
-            else:
-                bank.append(
-                    (row[0], f"{row[1]} · {mentor.participant.organisation.short_name}")
-                )
+        """The organisation's own mentors (a mentor of the municipal bank comes
+        only through the bank's approved request)."""
+        own = [
+            (mentor.pk, self.label_from_instance(mentor)) for mentor in self.queryset
+        ]
         choices = [("", EMPTY_LABEL)]
         if own:
             choices.append((gettext("Mentors of the organisation"), own))
-        if bank:
-            choices.append((gettext("Municipal mentor bank"), bank))
         return choices
 
 

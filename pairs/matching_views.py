@@ -70,18 +70,44 @@ def create_pair_url(mentor, mentees, form=None, role_variant=None) -> str:
     return f"{reverse('pairs:create')}?{urlencode(params)}"
 
 
-def ranked(matches: list, url) -> list[dict]:
-    """Rows for the template: rank, the match, its «create a pair» link, and the
-    mark of the best suggestion (the first one, unless it is blocked)."""
-    return [
-        {
-            "rank": rank,
-            "match": match,
-            "create_url": None if match.blocked else url(match),
-            "is_best": rank == 1 and not match.blocked,
-        }
-        for rank, match in enumerate(matches, start=1)
-    ]
+def bank_request_url(mentor, mentees, form=None, role_variant=None) -> str | None:
+    """The municipal mentor bank's request form, prefilled: a mentor of another
+    organisation is asked for, never assigned (one mentee per request, so none for
+    a group)."""
+    if len(mentees) != 1:
+        return None
+    params = [("mentee", mentees[0].pk)]
+    if form is not None:
+        params.append(("form", form.pk))
+    if role_variant is not None:
+        params.append(("role_variant", role_variant.pk))
+    url = reverse("bank:request", kwargs={"pk": mentor.pk})
+    return f"{url}?{urlencode(params)}"
+
+
+def ranked(matches: list, url, organisation=None, bank_url=None) -> list[dict]:
+    """Rows for the template: rank, the match, its «create a pair» link (or, for a
+    mentor of another organisation, the bank's «request» link), and the mark of
+    the best suggestion (the first one, unless it is blocked)."""
+    rows = []
+    for rank, match in enumerate(matches, start=1):
+        in_bank = (
+            organisation is not None
+            and match.mentor.participant.organisation_id != organisation.pk
+        )
+        rows.append(
+            {
+                "rank": rank,
+                "match": match,
+                "in_bank": in_bank,
+                "create_url": None if match.blocked or in_bank else url(match),
+                "bank_url": bank_url(match)
+                if in_bank and bank_url and not match.blocked
+                else None,
+                "is_best": rank == 1 and not match.blocked,
+            }
+        )
+    return rows
 
 
 def redact_social_risk(request, mentees, matches) -> None:
@@ -163,6 +189,8 @@ def for_mentee(request: HttpRequest, pk: int) -> HttpResponse:
     rows = ranked(
         matches,
         lambda match: create_pair_url(match.mentor, mentees, form, role_variant),
+        organisation,
+        lambda match: bank_request_url(match.mentor, mentees, form, role_variant),
     )
     addable = (
         MenteeProfile.objects.for_organisation(organisation)

@@ -79,24 +79,39 @@ def check_mentor(
     form: MentoringForm,
     adding: int,
     allow_over_capacity: bool,
+    bank_approved: bool = False,
 ) -> None:
-    """The mentor rules: of the organisation or of the municipal bank, ready to work,
-    allowed for the social-risk form, and with room for `adding` more mentees."""
+    """The mentor rules: of the organisation, or of the municipal bank once their
+    own curator approved the request (`bank_approved`, said only by the bank's
+    approval), ready to work, allowed for the social-risk form, and with room for
+    `adding` more mentees."""
     organisation = programme.organisation
     participant = mentor.participant
-    if participant.organisation_id != organisation.pk and not (
-        mentor.shared_in_bank
-        and participant.organisation.municipality_id == organisation.municipality_id
-    ):
-        refusal.add(
-            field,
-            _(
-                "%(mentor)s belongs to another organisation and is not in the "
-                "municipal mentor bank."
-            ),
-            "foreign_mentor",
-            mentor=mentor,
+    if participant.organisation_id != organisation.pk:
+        in_bank = (
+            mentor.shared_in_bank
+            and participant.organisation.municipality_id == organisation.municipality_id
         )
+        if not in_bank:
+            refusal.add(
+                field,
+                _(
+                    "%(mentor)s belongs to another organisation and is not in the "
+                    "municipal mentor bank."
+                ),
+                "foreign_mentor",
+                mentor=mentor,
+            )
+        elif not bank_approved:
+            refusal.add(
+                field,
+                _(
+                    "%(mentor)s works in another organisation: request this mentor "
+                    "through the municipal mentor bank, their curator decides."
+                ),
+                "bank_request_needed",
+                mentor=mentor,
+            )
     if mentor.status not in ASSIGNABLE_MENTOR_STATUSES:
         refusal.add(
             field,
@@ -305,9 +320,11 @@ def pair_create(
     co_mentor: MentorProfile | None = None,
     title: str = "",
     allow_over_capacity: bool = False,
+    bank_approved: bool = False,
 ) -> Pair:
     """Form a pair (one mentee) or a group (several): status «formed» until an
-    order fixes it."""
+    order fixes it. A mentor of another organisation only with `bank_approved`:
+    the municipal bank's approval by the mentor's own curator says so."""
     mentees = list(dict.fromkeys(mentees))
     refusal = Refusal()
     programme_forms = programme.forms.all()
@@ -345,6 +362,7 @@ def pair_create(
         form=form,
         adding=len(mentees),
         allow_over_capacity=allow_over_capacity,
+        bank_approved=bank_approved,
     )
     if co_mentor is not None:
         if co_mentor.pk == mentor.pk:

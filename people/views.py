@@ -546,7 +546,9 @@ def render_mentor_detail(
     training_form=None,
 ) -> HttpResponse:
     def with_counts(pairs):
-        return pairs.select_related("form", "role_variant").annotate(
+        return pairs.select_related(
+            "form", "role_variant", "programme__organisation"
+        ).annotate(
             mentees_total=Count("memberships"),
             mentees_now=Count(
                 "memberships", filter=Q(memberships__left_on__isnull=True)

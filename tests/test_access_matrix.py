@@ -375,6 +375,25 @@ RULES: dict[str, Case] = {
         pk("checklist_entry"),
     ),
     # --- municipal: mentor bank (municipal/bank_urls.py) -------------------------
+    # The managers of every organisation open their municipality's bank and their
+    # own request lists (another municipality's curator: an empty bank). A bank
+    # mentor (of world.other) is 404 to their own curator (not in their bank) and
+    # to another municipality's; a request is 404 to the side that may not act.
+    "bank:list": Case(manager_list()),
+    "bank:outgoing": Case(manager_list()),
+    "bank:incoming": Case(manager_list()),
+    "bank:our-mentors": Case(manager_list()),
+    "bank:detail": Case(managers(), pk("bank_mentor")),
+    "bank:request": Case(managers(), pk("bank_mentor")),
+    "bank:approve": Case(
+        rule(403, head=404, deputy=404, curator=404, outsider=200, far_curator=404),
+        pk("bank_request"),
+    ),
+    "bank:decline": Case(
+        rule(403, head=404, deputy=404, curator=404, outsider=200, far_curator=404),
+        pk("bank_request"),
+    ),
+    "bank:cancel": Case(post_only(), pk("bank_request")),
     # --- municipal: best practices (municipal/practice_urls.py) ------------------
     # The collection of one's own municipality: the managers of every organisation
     # (another municipality's curator reads their own) and the coordinators.

@@ -315,9 +315,10 @@ def test_create_ignores_garbage_in_the_query(client, curator):
     assert response.status_code == 200
 
 
-def test_create_offers_bank_mentors_with_their_load(
+def test_create_offers_own_mentors_with_their_load_not_the_bank(
     client, curator, organisation, other_organisation
 ):
+    """A bank mentor is requested through the mentor bank, never assigned."""
     own = f.MentorFactory(participant__organisation=organisation, capacity=2)
     bank = f.MentorFactory(
         participant__organisation=other_organisation, shared_in_bank=True
@@ -331,12 +332,16 @@ def test_create_offers_bank_mentors_with_their_load(
     response = client.get(reverse("pairs:create"))
     field = response.context["form"].fields["mentor"]
     offered = set(field.queryset.values_list("pk", flat=True))
-    assert {own.pk, bank.pk} <= offered
+    assert own.pk in offered
+    assert bank.pk not in offered
     assert hidden.pk not in offered
     assert candidate.pk not in offered
     labels = {pk: label for _group, items in field.choices[1:] for pk, label in items}
     assert labels[own.pk].endswith(str(own.capacity))
-    assert other_organisation.short_name in labels[bank.pk]
+    # Even a crafted ?mentor= of the bank is not offered.
+    response = client.get(reverse("pairs:create") + f"?mentor={bank.pk}")
+    offered = response.context["form"].fields["mentor"].queryset
+    assert not offered.filter(pk=bank.pk).exists()
 
 
 def create_data(programme, mentor, mentees, **overrides):

@@ -216,13 +216,36 @@ def test_refuses_a_mentor_of_another_organisation_outside_the_bank(
     assert codes(error)["mentor"] == ["foreign_mentor"]
 
 
-def test_allows_a_bank_mentor_of_the_same_municipality(
+def test_refuses_a_bank_mentor_without_the_banks_approval(
     programme, curator, other_organisation
 ):
     assert other_organisation.municipality == programme.organisation.municipality
     mentor = new_mentor(other_organisation, shared_in_bank=True)
-    pair = create(programme, curator, mentor=mentor)
+    error = refused(
+        services.pair_create, **arguments(programme, curator, mentor=mentor)
+    )
+    assert codes(error)["mentor"] == ["bank_request_needed"]
+    assert "банк" in error.message_dict["mentor"][0]
+
+
+def test_allows_a_bank_mentor_the_bank_approved(programme, curator, other_organisation):
+    mentor = new_mentor(other_organisation, shared_in_bank=True)
+    pair = create(programme, curator, mentor=mentor, bank_approved=True)
     assert pair.mentor == mentor
+
+
+def test_refuses_a_bank_mentor_as_a_substitute(programme, curator, other_organisation):
+    pair = create(programme, curator)
+    substitute = new_mentor(other_organisation, shared_in_bank=True)
+    error = refused(
+        services.pair_replace_mentor,
+        pair=pair,
+        new_mentor=substitute,
+        on=TODAY,
+        reason="Болезнь",
+        by=curator,
+    )
+    assert codes(error)["new_mentor"] == ["bank_request_needed"]
 
 
 def test_refuses_a_bank_mentor_of_another_municipality(programme, curator):
