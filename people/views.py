@@ -83,6 +83,13 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
             request,
             _("Current organisation: %(name)s.") % {"name": allowed[wanted].short_name},
         )
+        holds_a_role = any(
+            membership.organisation_id == wanted
+            for membership in request.access.memberships
+        )
+        if not holds_a_role:
+            # A coordinator reads the organisation's summary, not its own pages.
+            return redirect("municipal:organisation", pk=wanted)
     return redirect(safe_next(request, request.POST.get("next"), reverse("home")))
 
 

@@ -211,3 +211,21 @@ def test_mentor_home_shows_the_reminders_of_each_pair(client, mentor, pair):
     response = client.get(reverse("home"))
     item = response.context["pairs"][0]
     assert [reminder.kind for reminder in item["reminders"]] == ["stale"]
+
+
+def test_a_coordinator_switching_to_an_organisation_reads_its_summary(
+    client, organisation
+):
+    coordinator = f.UserFactory()
+    f.MembershipFactory(
+        user=coordinator,
+        organisation=None,
+        municipality=organisation.municipality,
+        role="municipal_coordinator",
+    )
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("switch-organisation"), {"organisation": organisation.pk}
+    )
+    assert response.url == reverse("municipal:organisation", args=[organisation.pk])
+    assert client.get(response.url).status_code == 200
