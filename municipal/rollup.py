@@ -39,18 +39,36 @@ and the involved pupils of a sensitive mentee category are shown through
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from mentoring.models import MentoringForm, Municipality, Organisation, SchoolYear
-from monitoring.indicators import NATIONAL_PUPILS_TARGET, indicator_rows
-from monitoring.models import Campaign, Invitation, Swot
-from pairs.models import Meeting, Pair, PairMentee
+from mentoring.models import (
+    MentoringForm,
+    Municipality,
+    Organisation,
+    Programme,
+    SchoolYear,
+)
+from monitoring.indicators import (
+    NATIONAL_PUPILS_TARGET,
+    YOUNG_SPECIALIST_CATEGORY,
+    YOUNG_SPECIALIST_MAX_YEARS,
+    IndicatorRow,
+)
+from monitoring.models import (
+    Campaign,
+    Computed,
+    IndicatorValue,
+    Invitation,
+    Swot,
+)
+from pairs.models import Feedback, Meeting, Pair, PairMentee
 from people.models import Membership, MenteeProfile, Participant, Role
 
 SMALL = 5  # a sensitive count from 1 to SMALL - 1 is shown as «менее 5»
@@ -279,12 +297,21 @@ class Figures:
 class OrganisationFigures(Figures):
     """One organisation's row. `curators`: the names of its curators (staff, not
     pupils); `swot_done`: a SWOT of the year with points exists; `indicators`:
-    filled only by `organisation_indicators` (the organisation's page)."""
+    the target indicators with a target for the year of its programmes running
+    in the year (`IndicatorFigure`), `indicators_reached` how many reached it."""
 
     organisation: Organisation | None = None
     curators: list[str] = field(default_factory=list)
     swot_done: bool = False
     indicators: list[IndicatorFigure] = field(default_factory=list)
+
+    @property
+    def indicators_reached(self) -> int:
+        return sum(1 for figure in self.indicators if figure.reached)
+
+    @property
+    def indicators_with_target(self) -> int:
+        return len(self.indicators)
 
     @property
     def pk(self) -> int:
@@ -306,10 +333,13 @@ class OrganisationFigures(Figures):
 @dataclass
 class Totals(Figures):
     """The sums over the rows; `organisations`: how many rows, `swot_done`: how
-    many of them have their SWOT of the year."""
+    many of them have their SWOT of the year; `indicators_with_target` and
+    `indicators_reached`: the organisations' target indicators added up."""
 
     organisations: int = 0
     swot_done: int = 0
+    indicators_with_target: int = 0
+    indicators_reached: int = 0
 
 
 def _form_order(form: MentoringForm) -> tuple:
@@ -323,6 +353,8 @@ def totals(rows: list[OrganisationFigures]) -> Totals:
     for row in rows:
         result.add(row)
         result.swot_done += int(row.swot_done)
+        result.indicators_with_target += row.indicators_with_target
+        result.indicators_reached += row.indicators_reached
     return result
 
 
@@ -350,8 +382,9 @@ def organisation_rows(
     today: date | None = None,
 ) -> list[OrganisationFigures]:
     """The figures of each organisation of `municipality` (of type `kind`, or
-    just `only`, if given), in name order, for `school_year`. Ten queries,
-    whatever the number of organisations, pairs or people."""
+    just `only`, if given), in name order, for `school_year`. Eleven queries,
+    and one to three more per kind of computed indicator in use, whatever the
+    number of organisations, programmes, pairs or people."""
     today = today or timezone.localdate()
     organisations = Organisation.objects.filter(municipality=municipality)
     if kind:
@@ -380,6 +413,7 @@ def organisation_rows(
     _add_pairs(rows, ids, school_year)
     _add_activity(rows, ids, today)
     _add_monitoring(rows, ids, school_year)
+    _add_indicators(rows, ids, school_year)
     return list(rows.values())
 
 
@@ -539,41 +573,256 @@ def _add_monitoring(rows, ids, school_year) -> None:
         rows[organisation_id].swot_done = True
 
 
-def organisation_indicators(
-    organisation: Organisation, school_year: SchoolYear
-) -> list[IndicatorFigure]:
-    """The target indicators with a target for the year of the organisation's
-    programmes that run in the year (for one organisation's page: a few queries
-    per programme, `monitoring.indicators.indicator_rows`)."""
-    programmes = organisation.programmes.filter(
-        starts_on__lte=school_year.ends_on, ends_on__gte=school_year.starts_on
-    ).order_by("starts_on", "pk")
-    figures = []
-    for programme in programmes:
-        for row in indicator_rows(programme, school_year):
-            if row.target is None:
-                continue
-            figures.append(
-                IndicatorFigure(
-                    programme=programme.title,
-                    name=str(row.indicator.name),
-                    unit=row.indicator.unit,
-                    target=row.target,
-                    actual=row.actual,
-                    reached=row.reached,
-                )
+def _add_indicators(rows, ids, school_year) -> None:
+    """The target indicators with a target for the year of the programmes that
+    run in the year; computed actuals from `computed_actuals` (grouped queries,
+    the rules of `monitoring.indicators`), typed ones as typed."""
+    values = list(
+        IndicatorValue.objects.filter(
+            school_year=school_year,
+            target__isnull=False,
+            indicator__programme__organisation__in=ids,
+            indicator__programme__starts_on__lte=school_year.ends_on,
+            indicator__programme__ends_on__gte=school_year.starts_on,
+        )
+        .select_related("indicator__programme")
+        .order_by(
+            "indicator__programme__starts_on",
+            "indicator__programme",
+            "indicator__order",
+            "indicator__pk",
+        )
+    )
+    if not values:
+        return
+    wanted = defaultdict(set)  # key -> programme ids
+    for value in values:
+        if value.indicator.computed:
+            wanted[value.indicator.computed].add(value.indicator.programme_id)
+    actuals = computed_actuals(wanted, school_year)
+    for value in values:
+        indicator = value.indicator
+        if indicator.computed:
+            actual = actuals.get((indicator.computed, indicator.programme_id))
+        else:
+            actual = value.actual
+        row = IndicatorRow(
+            indicator=indicator,
+            baseline=value.baseline,
+            target=value.target,
+            actual=actual,
+            is_computed=bool(indicator.computed),
+        )
+        rows[indicator.programme.organisation_id].indicators.append(
+            IndicatorFigure(
+                programme=indicator.programme.title,
+                name=str(indicator.name),
+                unit=indicator.unit,
+                target=value.target,
+                actual=actual,
+                reached=row.reached,
             )
-    return figures
+        )
 
 
-def pairs_by_form_chart_bars(figures: Figures) -> list[tuple[str, int | None]]:
-    """(label, value) of the chart of pairs by form: a masked form's bar has no
-    value (drawn as «нет данных») so that its length tells nothing."""
-    bars = []
-    for row in figures.form_rows():
-        value = row.count if isinstance(row.count, int) else None
-        bars.append((row.form.name, value))
-    return bars
+def _round(value) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def computed_actuals(
+    wanted: dict[str, set[int]], school_year: SchoolYear
+) -> dict[tuple[str, int], Decimal | None]:
+    """{(Computed key, programme id): value} for the keys and programmes in
+    `wanted`: one or two grouped queries per key, whatever the number of
+    programmes. The same values as `monitoring.indicators.computed_value`
+    (tests/municipal/test_dashboard_rollup.py holds them together)."""
+    result = {}
+    year = (school_year.starts_on, school_year.ends_on)
+    for key, programme_ids in wanted.items():
+        ids = sorted(programme_ids)
+        compute = _BULK.get(key)
+        if compute is None:
+            continue
+        for programme_id, value in compute(ids, school_year, year).items():
+            result[(key, programme_id)] = value
+    return result
+
+
+def _belongs(school_year, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}left_on__isnull": True}) | Q(
+        **{f"{prefix}left_on__gte": school_year.starts_on}
+    )
+
+
+def _mentees_per_programme(ids, school_year, people: Q) -> dict[int, int]:
+    """Distinct participants (matching `people`, through mentee__participant__)
+    of the programme's organisation, mentees in a pair of it in the year."""
+    lines = (
+        PairMentee.objects.filter(
+            _membership_in_year(school_year),
+            people,
+            _belongs(school_year, "mentee__participant__"),
+            pair__programme__in=ids,
+            mentee__participant__organisation=F("pair__programme__organisation"),
+        )
+        .values("pair__programme")
+        .annotate(count=Count("mentee__participant", distinct=True))
+        .order_by()
+    )
+    return {line["pair__programme"]: line["count"] for line in lines}
+
+
+def _people_per_programme(ids, school_year, people: Q) -> dict[int, int]:
+    """Participants matching `people` who belong to the programme's
+    organisation in the year, per programme."""
+    programmes = dict(
+        Programme.objects.filter(pk__in=ids).values_list("pk", "organisation")
+    )
+    lines = (
+        Participant.objects.filter(
+            people,
+            _belongs(school_year),
+            organisation__in=set(programmes.values()),
+        )
+        .values("organisation")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by()
+    )
+    counts = {line["organisation"]: line["count"] for line in lines}
+    return {pk: counts.get(organisation, 0) for pk, organisation in programmes.items()}
+
+
+_PUPIL = Q(kind__in=[Participant.Kind.PUPIL, Participant.Kind.STUDENT])
+_YOUNG_TEACHER = Q(kind=Participant.Kind.TEACHER) & (
+    Q(experience_years__lte=YOUNG_SPECIALIST_MAX_YEARS)
+    | Q(mentee_profile__categories__code=YOUNG_SPECIALIST_CATEGORY)
+)
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """`condition` with every lookup behind `prefix`."""
+    result = Q()
+    result.connector, result.negated = condition.connector, condition.negated
+    for child in condition.children:
+        if isinstance(child, Q):
+            result.children.append(_prefixed(child, prefix))
+        else:
+            result.children.append((f"{prefix}{child[0]}", child[1]))
+    return result
+
+
+def _bulk_share(people: Q):
+    def compute(ids, school_year, year):
+        involved = _mentees_per_programme(
+            ids, school_year, _prefixed(people, "mentee__participant__")
+        )
+        totals_ = _people_per_programme(ids, school_year, people)
+        return {pk: share(involved.get(pk, 0), totals_[pk]) for pk in totals_}
+
+    return compute
+
+
+def _bulk_pairs(ids, school_year, year):
+    lines = dict(
+        Pair.objects.filter(programme__in=ids, start_on__range=year)
+        .values_list("programme")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {pk: Decimal(lines.get(pk, 0)) for pk in ids}
+
+
+def _closed(ids, year) -> dict[int, dict]:
+    lines = (
+        Pair.objects.filter(
+            programme__in=ids,
+            status__in=[Pair.Status.COMPLETED, Pair.Status.TERMINATED],
+            ended_on__range=year,
+        )
+        .values("programme")
+        .annotate(
+            closed=Count("pk"),
+            completed=Count("pk", filter=Q(status=Pair.Status.COMPLETED)),
+            terminated=Count("pk", filter=Q(status=Pair.Status.TERMINATED)),
+        )
+        .order_by()
+    )
+    return {line["programme"]: line for line in lines}
+
+
+def _bulk_closed_share(part: str):
+    def compute(ids, school_year, year):
+        lines = _closed(ids, year)
+        empty = {"closed": 0, part: 0}
+        return {
+            pk: share(lines.get(pk, empty)[part], lines.get(pk, empty)["closed"])
+            for pk in ids
+        }
+
+    return compute
+
+
+def _bulk_satisfaction(ids, school_year, year):
+    lines = dict(
+        Feedback.objects.filter(
+            Q(meeting__held_on__range=year)
+            | Q(meeting__isnull=True, created_at__date__range=year),
+            pair__programme__in=ids,
+            role__in=[Feedback.Role.MENTOR, Feedback.Role.MENTEE],
+        )
+        .values_list("pair__programme")
+        .annotate(mean=Avg("rating"))
+        .order_by()
+    )
+    return {pk: _round(lines.get(pk)) for pk in ids}
+
+
+def _bulk_meetings_per_pair(ids, school_year, year):
+    pairs = dict(
+        Pair.objects.filter(_pair_in_year(school_year), programme__in=ids)
+        .values_list("programme")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    meetings = dict(
+        Meeting.objects.filter(
+            _pair_in_year(school_year, "pair__"),
+            pair__programme__in=ids,
+            held_on__range=year,
+        )
+        .values_list("pair__programme")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by()
+    )
+    return {
+        pk: _round(Decimal(meetings.get(pk, 0)) / pairs[pk]) if pairs.get(pk) else None
+        for pk in ids
+    }
+
+
+def _bulk_mentors(ids, school_year, year):
+    mentors = defaultdict(set)
+    for programme_id, mentor_id, co_mentor_id in Pair.objects.filter(
+        _pair_in_year(school_year), programme__in=ids
+    ).values_list("programme", "mentor", "co_mentor"):
+        mentors[programme_id].add(mentor_id)
+        if co_mentor_id:
+            mentors[programme_id].add(co_mentor_id)
+    return {pk: Decimal(len(mentors[pk])) for pk in ids}
+
+
+_BULK = {
+    Computed.PUPILS_SHARE: _bulk_share(_PUPIL),
+    Computed.YOUNG_TEACHERS_SHARE: _bulk_share(_YOUNG_TEACHER),
+    Computed.PAIRS: _bulk_pairs,
+    Computed.COMPLETED_SHARE: _bulk_closed_share("completed"),
+    Computed.TERMINATED_SHARE: _bulk_closed_share("terminated"),
+    Computed.SATISFACTION: _bulk_satisfaction,
+    Computed.MEETINGS_PER_PAIR: _bulk_meetings_per_pair,
+    Computed.MENTORS: _bulk_mentors,
+}
 
 
 __all__ = [
@@ -585,7 +834,7 @@ __all__ = [
     "masked_sort_key",
     "total_sort_key",
     "with_masked_part",
-    "organisation_indicators",
+    "computed_actuals",
     "organisation_rows",
     "share",
     "totals",

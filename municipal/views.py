@@ -17,7 +17,6 @@ from municipal.rollup import (
     STATUSES,
     Figures,
     masked_sort_key,
-    organisation_indicators,
     organisation_rows,
     total_sort_key,
     totals,
@@ -43,6 +42,7 @@ SORTS = {
     "stale": lambda row: total_sort_key(row.stale_pairs, row.social_risk_stale),
     "campaigns": lambda row: row.campaigns,
     "response_rate": lambda row: row.response_rate,
+    "indicators": lambda row: row.indicators_reached,
 }
 
 
@@ -147,7 +147,6 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     subject = require_coordinated_organisation(request, pk)
     year = _school_year(request)
     (figures,) = organisation_rows(subject.municipality, year, only=subject)
-    figures.indicators = organisation_indicators(subject, year)
     form_rows = [
         {
             "form": row.form,

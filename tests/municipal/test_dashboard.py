@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from mentoring.models import MentoringForm, Organisation, SchoolYear
+from monitoring.models import Computed, Indicator, IndicatorValue, Unit
+from municipal.models import ChecklistEntry, ChecklistItem
 from municipal.rollup import organisation_rows, totals
 from pairs.models import Pair
 from people.models import Role
@@ -247,6 +249,16 @@ def _organisations(municipality, count):
         )
         f.CampaignFactory(programme=programme)
         member(organisation, Role.CURATOR, f"curator{organisation.pk}")
+        for computed in (Computed.PUPILS_SHARE, Computed.MENTORS, ""):
+            indicator = Indicator.objects.create(
+                programme=programme,
+                name="Показатель",
+                unit=Unit.PERCENT,
+                computed=computed,
+            )
+            IndicatorValue.objects.create(
+                indicator=indicator, school_year=year(), target=50, actual=10
+            )
 
 
 def test_the_query_count_does_not_grow_with_organisations(
@@ -261,6 +273,8 @@ def test_the_query_count_does_not_grow_with_organisations(
         client, coordinator, django_assert_max_num_queries, 30
     )
     assert len(response.context["rows"]) == 6
+    assert all(len(row.indicators) == 3 for row in response.context["rows"][1:])
+    assert response.context["totals"].indicators_with_target == 15
     assert six == two
 
 
@@ -320,8 +334,6 @@ def test_sorting_does_not_order_masked_counts(client, coordinator, organisation)
 def test_the_summary_shows_the_checklist_and_indicators(
     client, coordinator, organisation, programme
 ):
-    from monitoring.models import Computed, Indicator, IndicatorValue, Unit
-    from municipal.models import ChecklistEntry, ChecklistItem
 
     pairs_of(programme, 2)
     indicator = Indicator.objects.create(

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from mentoring.models import MenteeCategory, MentoringForm, SchoolYear
-from municipal.rollup import masked, organisation_rows, totals
+from mentoring.models import MentoringForm, SchoolYear
+from municipal.rollup import masked, organisation_rows
 from pairs.models import Pair
 from people.models import Participant
 from tests import factories as f
@@ -50,3 +50,58 @@ def test_pupils_involved_and_share(organisation, programme):
     assert row.teachers == 1
     assert row.teachers_involved == 1
     assert row.pairs == 1
+
+
+def test_computed_actuals_equal_the_monitoring_values(organisation, programme):
+    """The roll-up's grouped computation gives what the monitoring page shows."""
+    from monitoring.indicators import computed_value
+    from monitoring.models import Computed
+    from municipal.rollup import computed_actuals
+    from pairs.models import Feedback
+
+    young = f.MentorFactory(
+        participant__organisation=organisation, participant__experience_years=2
+    )
+    pairs = []
+    for _n in range(3):
+        pair = f.PairFactory(programme=programme)
+        f.PairMenteeFactory(pair=pair)
+        pairs.append(pair)
+    teacher_pair = f.PairFactory(
+        programme=programme,
+        form=MentoringForm.objects.get(code="teacher-teacher"),
+        role_variant=MentoringForm.objects.get(
+            code="teacher-teacher"
+        ).role_variants.first(),
+        co_mentor=young,
+    )
+    f.PairMenteeFactory(
+        pair=teacher_pair,
+        mentee__participant__kind=Participant.Kind.TEACHER,
+        mentee__participant__experience_years=1,
+    )
+    done = pairs[0]
+    done.status, done.ended_on = Pair.Status.COMPLETED, TODAY - timedelta(days=1)
+    done.save()
+    stopped = pairs[1]
+    stopped.status = Pair.Status.TERMINATED
+    stopped.ended_on = TODAY - timedelta(days=1)
+    stopped.termination_reason = "Переезд"
+    stopped.save()
+    meeting = f.MeetingFactory(pair=pairs[2], held_on=TODAY - timedelta(days=1))
+    f.MeetingFactory(pair=pairs[2], held_on=TODAY - timedelta(days=9))
+    Feedback.objects.create(
+        pair=pairs[2],
+        meeting=meeting,
+        author=f.UserFactory(),
+        role=Feedback.Role.MENTEE,
+        rating=4,
+    )
+    f.ParticipantFactory.create_batch(2, organisation=organisation)
+    other = f.ProgrammeFactory(organisation=organisation)  # nothing in it
+
+    wanted = {key: {programme.pk, other.pk} for key in Computed.values}
+    actuals = computed_actuals(wanted, year())
+    for key in Computed.values:
+        for each in (programme, other):
+            assert actuals[(key, each.pk)] == computed_value(each, year(), key), key
