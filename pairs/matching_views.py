@@ -140,6 +140,34 @@ def redact_social_risk(request, mentees, matches) -> None:
         ]
 
 
+def redact_bank_mentors(matches, organisation) -> None:
+    """A mentor of another organisation is seen through the bank's fields only
+    (name, organisation, competencies, subjects, experience, free places): a reason
+    quoting anything else of their record (the meeting time, the desired age, the
+    class, the position) keeps its points but not the quote."""
+    private = _("matches by the mentor's data the bank does not show")
+    for match in matches:
+        mentor = match.mentor
+        participant = mentor.participant
+        if participant.organisation_id == organisation.pk:
+            continue
+        quotes = [
+            mentor.meeting_time,
+            participant.position,
+            participant.study_group.name if participant.study_group else "",
+            matching.desired_age_label(mentor)
+            if mentor.desired_age_min is not None or mentor.desired_age_max is not None
+            else "",
+        ]
+        quotes = [quote for quote in quotes if quote]
+        match.reasons = [
+            replace(reason, text=private)
+            if any(quote in reason.text for quote in quotes)
+            else reason
+            for reason in match.reasons
+        ]
+
+
 def shown_requests(request, mentee) -> list:
     requests = matching.open_requests(mentee)
     if hides_social_risk(request):
@@ -183,6 +211,7 @@ def for_mentee(request: HttpRequest, pk: int) -> HttpResponse:
         today=date.today(),
     )
     redact_social_risk(request, mentees, matches)
+    redact_bank_mentors(matches, organisation)
     for mentee in mentees:
         redact_mentee(mentee, hidden=hides_social_risk(request))
     log_mentees_read(request, mentees, _("Matching"), hidden=hides_social_risk(request))

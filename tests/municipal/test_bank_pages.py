@@ -271,15 +271,20 @@ def test_the_mentor_sees_the_pair_in_my_pairs(
 
 
 def test_matching_offers_a_bank_mentor_as_a_request(client, curator, banked, mentee_a):
+    """The meeting time in common scores, but the bank mentor's is not quoted."""
+    mentee_a.meeting_time = "после уроков"
+    mentee_a.save(update_fields=["meeting_time"])
     client.force_login(curator)
     response = client.get(
         reverse("matching:for-mentee", args=[mentee_a.pk]), {"form": form().pk}
     )
     rows = {row["match"].mentor.pk: row for row in response.context["rows"]}
     row = rows[banked.pk]
+    assert any(reason.points == 5 for reason in row["match"].reasons)
     assert row["create_url"] is None
     assert row["bank_url"].startswith(reverse("bank:request", args=[banked.pk]))
     assert f"mentee={mentee_a.pk}" in row["bank_url"]
     page = response.content.decode()
     assert "Запросить через банк наставников" in page
-    assert PHONE not in page
+    for absent in (PHONE, "по средам", "Учитель года"):
+        assert absent not in page
