@@ -218,6 +218,10 @@ def test_the_other_side_cannot_decide(
     client.force_login(curator)  # the asking side
     assert client.get(reverse("bank:approve", args=[request.pk])).status_code == 404
     assert client.get(reverse("bank:decline", args=[request.pk])).status_code == 404
+    dates = {"start_on": TODAY.isoformat(), "planned_end_on": "2027-05-31"}
+    url = reverse("bank:approve", args=[request.pk])
+    assert client.post(url, dates).status_code == 404
+    assert not Pair.objects.exists()
     client.force_login(outsider)  # the mentor's side
     response = client.post(reverse("bank:cancel", args=[request.pk]))
     assert response.status_code == 404
