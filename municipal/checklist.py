@@ -296,6 +296,7 @@ def checklist_entry_submit(
         raise ValidationError(errors)
     entry.done_on, entry.document = done_on, document
     entry.link, entry.note = link, note
+    replaced = entry.evidence_file.name if evidence_file else ""
     if evidence_file:
         entry.evidence_file = evidence_file
     entry.status = ChecklistEntry.Status.SUBMITTED
@@ -304,6 +305,9 @@ def checklist_entry_submit(
     # A kept file is not read again (it may sit on another storage).
     entry.full_clean(exclude=None if evidence_file else ["evidence_file"])
     entry.save()
+    if replaced and replaced != entry.evidence_file.name:
+        storage = entry.evidence_file.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
     return entry
 
 

@@ -1,6 +1,7 @@
 """The checklist's rules (municipal/checklist.py): deadlines, submitting with
 evidence, reviewing, overdue and late, and the hints from the portal's data."""
 
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -134,6 +135,18 @@ def test_a_link_or_a_file_is_evidence_enough(organisation, settings, tmp_path):
     # A correction keeps the file already attached, which remains the evidence.
     entry = submit(organisation, item=ChecklistItem.COUNCIL_CREATED, document="")
     assert entry.evidence_file
+
+
+def test_a_new_file_replaces_the_old(
+    organisation, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    first = submit(organisation, evidence_file=SimpleUploadedFile("a.pdf", b"1"))
+    old = first.evidence_file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = submit(organisation, evidence_file=SimpleUploadedFile("b.pdf", b"2"))
+    assert entry.evidence_file.read() == b"2"
+    assert not os.path.exists(old)
 
 
 def test_a_wrong_file_is_refused(organisation, settings, tmp_path):
