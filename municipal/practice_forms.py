@@ -2,7 +2,7 @@
 
 from django import forms
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import MentoringForm, Organisation, Programme
@@ -10,6 +10,14 @@ from municipal.models import Practice
 from municipal.practices import describable_pairs, nameable_people
 from pairs.models import Pair
 from people.models import Participant
+
+# A case's status in words that agree with «практика» (the model's choices are
+# shared words such as «отозван»).
+STATUS_LABELS = {
+    Practice.Status.DRAFT: pgettext_lazy("practice", "draft"),
+    Practice.Status.PUBLISHED: pgettext_lazy("practice", "published"),
+    Practice.Status.WITHDRAWN: pgettext_lazy("practice", "withdrawn"),
+}
 
 
 class PairChoiceField(forms.ModelChoiceField):
@@ -151,7 +159,7 @@ class OwnPracticeFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
             ("", gettext("all cases")),
-            *Practice.Status.choices,
+            *STATUS_LABELS.items(),
         ]
         self.fields["status"].widget.attrs["class"] = "form-select form-select-sm"
 
