@@ -3,4 +3,5 @@ objects its URLs need, set as attributes of the world."""
 
 
 def build(world) -> None:
-    """Nothing yet."""
+    """Nothing of its own: the dashboard needs no object and an organisation's
+    summary opens `world.organisation` (of the coordinator's municipality)."""
