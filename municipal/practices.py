@@ -47,8 +47,11 @@ def describable_pairs(organisation: Organisation) -> QuerySet:
 
 def nameable_people(organisation: Organisation) -> QuerySet:
     """Who a case of the organisation may name: the mentors and mentees of its
-    pairs (a mentor from the municipal bank included)."""
-    pairs = Pair.objects.for_organisation(organisation)
+    pairs (a mentor from the municipal bank included) — of pairs outside the
+    social-risk form, so that the list never hints at who is in one."""
+    pairs = Pair.objects.for_organisation(organisation).exclude(
+        form__is_social_risk=True
+    )
     return (
         Participant.objects.filter(
             Q(mentor_profile__pairs__in=pairs)

@@ -414,3 +414,34 @@ def test_only_the_coordinator_features(client, curator, outsider, far, published
     assert not published.featured
     html = login(client, curator).get(LIST).content.decode()
     assert reverse("practices:feature", args=[published.pk]) not in html
+
+
+def test_a_deputy_never_learns_of_a_social_risk_pair(client, organisation, programme):
+    pair = completed_pair(
+        programme,
+        form=MentoringForm.objects.get(code="social-risk"),
+        role_variant=RoleVariant.objects.get(code="sr-social-pedagogue"),
+    )
+    deputy = member(organisation, Role.DEPUTY, "deputy")
+    url = reverse("practices:create") + f"?pair={pair.pk}"
+    response = login(client, deputy).get(url)
+    html = response.content.decode()
+    assert not response.context["form"].initial
+    assert "социально опасном" not in html
+    assert pair.mentor.participant.full_name not in html
+
+
+def test_own_cases_keep_their_query_budget(
+    client, programme, curator, django_assert_max_num_queries
+):
+    for number in range(12):
+        pair = completed_pair(programme)
+        if number % 2:
+            case(programme, curator, f"Практика № {number}", pair=pair)
+    login(client, curator)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("practices:mine"))
+    assert response.context["page_obj"].paginator.count == 6
+    assert len(response.context["suggested"]) == 6
+    html = client.get(reverse("practices:mine"), {"status": "draft"}).content.decode()
+    assert "Практика № 1" not in html
