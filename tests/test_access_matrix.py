@@ -621,7 +621,10 @@ class World:
         )
         users["coordinator"] = coordinator
         # Another municipality: its coordinator and a curator of its school.
-        far = f.OrganisationFactory(short_name="МБОУ «Дальняя СОШ»")
+        far = f.OrganisationFactory(
+            short_name="МБОУ «Дальняя СОШ»",
+            municipality=f.MunicipalityFactory(name="Дальний район"),
+        )
         self.far = far
         users["far_curator"] = member(far, Role.CURATOR, "farcurator")
         f.ProgrammeFactory(organisation=far)
