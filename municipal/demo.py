@@ -5,6 +5,7 @@ other."""
 
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mentoring.models import (
@@ -17,12 +18,18 @@ from mentoring.models import (
     RoleVariant,
     SchoolYear,
 )
+from municipal.bank import (
+    bank_queryset,
+    bank_request_approve,
+    bank_request_create,
+    mentor_organisation,
+)
 from municipal.checklist import (
     checklist_deadline_set,
     checklist_entry_review,
     checklist_entry_submit,
 )
-from municipal.models import ChecklistItem, Practice
+from municipal.models import BankRequest, ChecklistItem, Practice
 from municipal.practices import (
     describable_pairs,
     practice_create,
@@ -359,3 +366,80 @@ def seed_practices(today: date, municipality_name: str) -> None:
         made += 1
         if made == 2:
             return
+
+
+def seed_bank(today: date, municipality_name: str) -> None:
+    """The mentor bank at work between the demo schools: a request of the first
+    school approved by the mentor's curator (a cross-organisation pair), and one
+    waiting for a decision. Idempotent: a municipality with requests is left
+    alone."""
+    organisations = list(
+        Organisation.objects.filter(municipality__name=municipality_name).order_by("pk")
+    )
+    if (
+        not organisations
+        or BankRequest.objects.filter(organisation__in=organisations).exists()
+    ):
+        return
+    asking = organisations[0]
+    programme = Programme.objects.filter(organisation=asking).order_by("pk").first()
+    curator = programme.curators.order_by("pk").first()
+    waiting = MenteeProfile.objects.filter(
+        participant__organisation=asking, status=MenteeProfile.Status.WAITING
+    ).order_by("pk")
+    variants = (
+        RoleVariant.objects.filter(
+            form__in=programme.forms.filter(is_social_risk=False)
+        )
+        .select_related("form")
+        .order_by("form__order", "order", "pk")
+    )
+    made = []
+    for mentor in bank_queryset(asking).order_by("pk"):
+        if len(made) == 2:
+            break
+        # An adult mentor works in a form for adults: «учитель – …» first.
+        fitting = sorted(
+            variants,
+            key=lambda v: (
+                not v.form.code.startswith(
+                    "pupil-" if mentor.participant.kind == "pupil" else "teacher-"
+                )
+            ),
+        )
+        for mentee, variant in ((m, v) for m in waiting for v in fitting):
+            if mentee in [request.mentee for request in made]:
+                continue
+            try:
+                with transaction.atomic():
+                    request = bank_request_create(
+                        organisation=asking,
+                        mentor=mentor,
+                        mentee=mentee,
+                        programme=programme,
+                        form=variant.form,
+                        role_variant=variant,
+                        message="Просим поддержать нашего наставляемого: в школе "
+                        "нет педагога с нужным опытом.",
+                        by=curator,
+                    )
+                    if not made:
+                        owner = mentor_organisation(request)
+                        decider = (
+                            User.objects.filter(
+                                memberships__organisation=owner,
+                                memberships__role=Role.CURATOR,
+                            )
+                            .order_by("pk")
+                            .first()
+                        )
+                        bank_request_approve(
+                            request=request,
+                            start_on=today - timedelta(days=14),
+                            planned_end_on=programme.ends_on,
+                            by=decider,
+                        )
+            except ValidationError:
+                continue
+            made.append(request)
+            break

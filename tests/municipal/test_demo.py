@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from mentoring.models import Municipality
 from municipal.demo import SECOND_LOGINS, SECOND_MUNICIPALITY
-from municipal.models import ChecklistEntry, Practice
+from municipal.models import BankRequest, ChecklistEntry, Practice
 from pairs.management.commands import _demo_texts as texts
 from people.models import Membership, MenteeProfile, Role, User
 
@@ -66,3 +66,13 @@ def test_the_checklist_and_the_collection_have_something_to_see(demo):
     assert published.filter(featured=True).exists()
     assert Practice.objects.filter(status=Practice.Status.DRAFT).exists()
     assert not published.filter(pair__form__is_social_risk=True).exists()
+
+
+def test_the_bank_has_an_approved_cross_organisation_pair_and_a_pending_request(
+    demo,
+):
+    approved = BankRequest.objects.get(status=BankRequest.Status.APPROVED)
+    pair = approved.pair
+    assert pair.programme.organisation == approved.organisation
+    assert pair.mentor.participant.organisation != approved.organisation
+    assert BankRequest.objects.filter(status=BankRequest.Status.PENDING).exists()

@@ -48,6 +48,7 @@ from monitoring.demo import seed_monitoring
 from municipal.demo import (
     SECOND_LOGINS,
     delete_second_municipality,
+    seed_bank,
     seed_checklist,
     seed_practices,
     seed_second_municipality,
@@ -1626,6 +1627,7 @@ class Command(BaseCommand):
             seed_safeguarding(date.today(), texts.MUNICIPALITY)
             seed_second_municipality(date.today(), DEMO_PASSWORD)
             seed_checklist(date.today(), texts.MUNICIPALITY)
+            seed_bank(date.today(), texts.MUNICIPALITY)
             seed_practices(date.today(), texts.MUNICIPALITY)
         self.print_logins()
 
