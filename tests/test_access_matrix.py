@@ -436,6 +436,28 @@ RULES: dict[str, Case] = {
     "practices:withdraw": Case(managers(), pk("practice")),
     "practices:feature": Case(post_only(), pk("practice")),
     # --- municipal: indicators (municipal/indicator_urls.py) ---------------------
+    # The coordinator's pages (another municipality's coordinator: their own list,
+    # 404 on our indicator or sent roll-up); an organisation's managers type their
+    # values of the reported indicators (every organisation its own).
+    "municipal-indicators:list": Case(rule(403, coordinator=200)),
+    "municipal-indicators:create-default": Case(post_only()),
+    "municipal-indicators:create": Case(rule(403, coordinator=200)),
+    "municipal-indicators:update": Case(
+        rule(403, coordinator=200, other_coordinator=404), pk("municipal_indicator")
+    ),
+    "municipal-indicators:deactivate": Case(
+        rule(403, coordinator=200, other_coordinator=404), pk("municipal_indicator")
+    ),
+    "municipal-indicators:activate": Case(post_only(), pk("municipal_indicator")),
+    "municipal-indicators:move": Case(post_only(), pk("municipal_indicator")),
+    "municipal-indicators:targets": Case(rule(403, coordinator=200)),
+    "municipal-indicators:rollup": Case(rule(403, coordinator=200)),
+    "municipal-indicators:submit": Case(rule(403, coordinator=200)),
+    "municipal-indicators:snapshot-list": Case(rule(403, coordinator=200)),
+    "municipal-indicators:snapshot-detail": Case(
+        rule(403, coordinator=200, other_coordinator=404), pk("snapshot")
+    ),
+    "municipal-indicators:values": Case(manager_list()),
 }
 
 # The export view, one pseudo-name per exporter: `?…` chooses the object.
@@ -469,6 +491,9 @@ EXPORT_RULES: dict[str, Case] = {
     "consent-register": Case(manager_list(), query=lambda w: {}),
     "safeguarding-access-log": Case(rule(403, head=200), query=lambda w: {}),
     # --- municipal exporters (municipal/exports.py) ------------------------------
+    # The municipal report: the coordinators, each of their own municipality;
+    # another municipality's sent roll-up is 404 (tests/municipal/test_report.py).
+    "municipal-report": Case(rule(403, coordinator=200), query=lambda w: {}),
 }
 
 # Every admin changelist: the staff head gets their organisation's rows (catalogues
