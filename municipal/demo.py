@@ -4,6 +4,7 @@ browser that coordinators and curators of two municipalities see nothing of each
 other."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +29,12 @@ from municipal.checklist import (
     checklist_deadline_set,
     checklist_entry_review,
     checklist_entry_submit,
+)
+from municipal.indicators import (
+    indicator_set_create_default,
+    organisation_indicator_value_set,
+    reported_indicators,
+    rollup_snapshot_create,
 )
 from municipal.models import BankRequest, ChecklistItem, Practice
 from municipal.practices import (
@@ -443,3 +450,32 @@ def seed_bank(today: date, municipality_name: str) -> None:
                 continue
             made.append(request)
             break
+
+
+def seed_indicators(today: date, municipality_name: str) -> None:
+    """The municipality's default indicators with the organisations' typed values
+    for the year and one roll-up already sent to the region. Idempotent: a
+    municipality with indicators is left alone."""
+    municipality = Municipality.objects.filter(name=municipality_name).first()
+    if municipality is None or municipality.indicators.exists():
+        return
+    coordinator = User.objects.filter(
+        memberships__municipality=municipality,
+        memberships__role=Role.MUNICIPAL_COORDINATOR,
+    ).first()
+    indicator_set_create_default(municipality=municipality, by=coordinator)
+    year = SchoolYear.for_date(today)
+    organisations = Organisation.objects.filter(municipality=municipality).order_by(
+        "pk"
+    )
+    for index, organisation in enumerate(organisations):
+        for number, indicator in enumerate(reported_indicators(organisation)):
+            value = 4 + 3 * index + number if indicator.unit != "%" else 40 + 10 * index
+            organisation_indicator_value_set(
+                organisation=organisation,
+                indicator=indicator,
+                school_year=year,
+                value=Decimal(value),
+                by=coordinator,
+            )
+    rollup_snapshot_create(municipality=municipality, school_year=year, by=coordinator)

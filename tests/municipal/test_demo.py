@@ -8,7 +8,12 @@ from django.urls import reverse
 
 from mentoring.models import Municipality
 from municipal.demo import SECOND_LOGINS, SECOND_MUNICIPALITY
-from municipal.models import BankRequest, ChecklistEntry, Practice
+from municipal.models import (
+    BankRequest,
+    ChecklistEntry,
+    OrganisationIndicatorValue,
+    Practice,
+)
 from pairs.management.commands import _demo_texts as texts
 from people.models import Membership, MenteeProfile, Role, User
 
@@ -76,3 +81,16 @@ def test_the_bank_has_an_approved_cross_organisation_pair_and_a_pending_request(
     assert pair.programme.organisation == approved.organisation
     assert pair.mentor.participant.organisation != approved.organisation
     assert BankRequest.objects.filter(status=BankRequest.Status.PENDING).exists()
+
+
+def test_the_indicators_have_values_and_a_sent_roll_up(demo):
+    municipality = Municipality.objects.get(name=texts.MUNICIPALITY)
+    assert municipality.indicators.filter(computed="").exists()
+    assert OrganisationIndicatorValue.objects.filter(
+        organisation__municipality=municipality
+    ).exists()
+    assert municipality.snapshots.count() == 1
+    client = Client()
+    client.force_login(User.objects.get(username="coordinator"))
+    response = client.get(reverse("municipal-indicators:rollup"))
+    assert response.status_code == 200

@@ -50,6 +50,7 @@ from municipal.demo import (
     delete_second_municipality,
     seed_bank,
     seed_checklist,
+    seed_indicators,
     seed_practices,
     seed_second_municipality,
 )
@@ -1628,6 +1629,7 @@ class Command(BaseCommand):
             seed_second_municipality(date.today(), DEMO_PASSWORD)
             seed_checklist(date.today(), texts.MUNICIPALITY)
             seed_bank(date.today(), texts.MUNICIPALITY)
+            seed_indicators(date.today(), texts.MUNICIPALITY)
             seed_practices(date.today(), texts.MUNICIPALITY)
         self.print_logins()
 
