@@ -371,3 +371,14 @@ def test_the_year_selector_changes_the_year(
     response = client.get(reverse("municipal:dashboard"))
     assert response.context["year"] == year()
     assert response.context["totals"].pairs == 2
+
+
+def test_the_dashboard_offers_the_municipal_report_of_its_year(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("municipal:dashboard"))
+    year = response.context["year"]
+    page = response.content.decode()
+    for fmt in ("pdf", "xlsx", "docx"):
+        url = reverse("export", args=["municipal-report", fmt])
+        assert f"{url}?year={year.pk}" in page
+        assert client.get(url, {"year": year.pk}).status_code == 200
