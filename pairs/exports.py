@@ -34,6 +34,7 @@ class PairsExporter(CuratorExporter):
         return (
             pairs.select_related(
                 "mentor__participant__organisation",
+                "mentor__participant__study_group",
                 "co_mentor__participant",
                 "form",
                 "role_variant",

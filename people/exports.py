@@ -109,6 +109,7 @@ class MenteeBaseExporter(CuratorExporter):
                 "pair__form",
                 "pair__programme__organisation",
                 "pair__mentor__participant__organisation",
+                "pair__mentor__participant__study_group",
             )
             .order_by("joined_on", "pk")
         )

@@ -454,7 +454,7 @@ def mentor_list(request: HttpRequest) -> HttpResponse:
     queryset = (
         filters.apply(base)
         .annotate(status_order=status_order(MentorProfile.Status.values))
-        .select_related("participant", "category")
+        .select_related("participant__study_group", "category")
     )
     queryset, sort = sort_queryset(queryset, request, MENTOR_SORTS, default="name")
     page = paginate(request, queryset)
