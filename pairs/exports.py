@@ -1,7 +1,7 @@
 """Exporters of this app (see mentoring/lib/export.py): the list of pairs and groups
 and the request map, both filtered as on their pages."""
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -41,10 +41,7 @@ class PairsExporter(CuratorExporter):
                 "way",
             )
             .prefetch_related(Prefetch("memberships", queryset=memberships))
-            .annotate(
-                meetings_count=Count("meetings", distinct=True),
-                last_meeting=Max("meetings__held_on"),
-            )
+            .with_meeting_stats()
             .order_by("form__order", "mentor__participant__search_text", "pk")
         )
 

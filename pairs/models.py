@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -39,6 +40,25 @@ class PairQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status__in=[Pair.Status.FORMED, Pair.Status.ACTIVE])
+
+    def with_meeting_stats(self):
+        """`meetings_count` and `last_meeting` of each pair by correlated subqueries:
+        a page of pairs computes them for its own rows, with no GROUP BY over
+        every pair's every meeting."""
+        meetings = Meeting.objects.filter(pair=OuterRef("pk")).order_by()
+        return self.annotate(
+            meetings_count=Coalesce(
+                Subquery(
+                    meetings.values("pair").annotate(n=Count("pk")).values("n")[:1],
+                    output_field=models.IntegerField(),
+                ),
+                0,
+            ),
+            last_meeting=Subquery(
+                meetings.order_by("-held_on").values("held_on")[:1],
+                output_field=models.DateField(),
+            ),
+        )
 
 
 class Pair(models.Model):

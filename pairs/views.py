@@ -8,7 +8,7 @@ organisation, so another organisation's pair is a 404. Writes go through
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -115,10 +115,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
             "programme",
         )
         .prefetch_related(memberships_prefetch())
-        .annotate(
-            meetings_count=Count("meetings", distinct=True),
-            last_meeting=Max("meetings__held_on"),
-        )
+        .with_meeting_stats()
     )
     pairs, sort = sort_queryset(pairs, request, SORT_COLUMNS, default="-start")
     page_obj = paginate(request, pairs)

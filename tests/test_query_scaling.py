@@ -1,12 +1,15 @@
 """Issue 17: a page or an export makes the same number of queries with 5 rows as
 with 50 (no query per row). Counts, never wall time."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mentoring.models import RequestArea
+from pairs.models import Pair
 from people.models import MenteeRequest, Participant
 from tests import factories as f
 
@@ -72,3 +75,19 @@ def test_lists_and_exports_do_not_query_per_row(client, curator, programme):
     large = counts(client)
     grown = {url: (small[url], large[url]) for url in small if large[url] != small[url]}
     assert not grown, grown
+
+
+@pytest.mark.django_db
+def test_meeting_stats_are_those_of_each_pair(programme, django_assert_num_queries):
+    busy, idle = f.PairFactory(programme=programme), f.PairFactory(programme=programme)
+    for days in (40, 10, 25):
+        f.MeetingFactory(pair=busy, held_on=date.today() - timedelta(days=days))
+    with django_assert_num_queries(1):
+        stats = {
+            pair.pk: (pair.meetings_count, pair.last_meeting)
+            for pair in Pair.objects.filter(programme=programme).with_meeting_stats()
+        }
+    assert stats == {
+        busy.pk: (3, date.today() - timedelta(days=10)),
+        idle.pk: (0, None),
+    }
