@@ -4,9 +4,10 @@
 from datetime import timedelta
 
 from django import template
+from django.db.models import Q
 from django.utils import timezone
 
-from pairs.models import Feedback, Pair
+from pairs.models import Feedback, Pair, PlanItem
 from pairs.reminders import (
     OVERDUE_ITEM,
     PAST_END,
@@ -30,8 +31,20 @@ def curator_attention(context, limit: int = 6):
     if not access.is_manager or access.organisation is None:
         return {"show": False}
     today = timezone.localdate()
+    # Only the pairs that can have one of the two reminders shown here are
+    # evaluated (past their planned end, or with an overdue plan item), not every
+    # open pair of the organisation.
     pairs = without_tier(
         request, Pair.objects.open().for_organisation(access.organisation)
+    ).filter(
+        Q(planned_end_on__lt=today)
+        | Q(
+            plan__items__status__in=[
+                PlanItem.Status.PLANNED,
+                PlanItem.Status.IN_PROGRESS,
+            ],
+            plan__items__deadline__lt=today,
+        )
     )
     grouped = only_kinds(
         pairs_with_reminders(pairs, today=today), (PAST_END, OVERDUE_ITEM)

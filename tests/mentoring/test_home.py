@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from pairs.plan_services import plan_create, plan_item_add
 from tests import factories as f
 
 
@@ -229,3 +230,36 @@ def test_a_coordinator_switching_to_an_organisation_reads_its_summary(
     )
     assert response.url == reverse("municipal:organisation", args=[organisation.pk])
     assert client.get(response.url).status_code == 200
+
+
+def test_the_curators_home_lists_pairs_past_their_end_or_with_overdue_items(
+    client, curator, programme
+):
+    today = date.today()
+    quiet = f.PairFactory(programme=programme)
+    late = f.PairFactory(
+        programme=programme,
+        start_on=today - timedelta(days=300),
+        planned_end_on=today - timedelta(days=3),
+    )
+    behind = f.PairFactory(programme=programme)
+    for pair in (quiet, late, behind):
+        f.PairMenteeFactory(pair=pair)
+    plan = plan_create(
+        pair=behind,
+        by=curator,
+        goal="Цель",
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=60),
+    )
+    plan_item_add(
+        plan=plan,
+        by=curator,
+        activity="Открытый урок",
+        deadline=today - timedelta(days=2),
+    )
+    client.force_login(curator)
+    shown = {
+        pair.pk for pair, _found in client.get(reverse("home")).context["attention"]
+    }
+    assert shown == {late.pk, behind.pk}
