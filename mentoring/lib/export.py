@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from itertools import chain, islice
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -160,9 +161,15 @@ def render_xlsx(rows: Iterable[Sequence], title: str = "Sheet") -> bytes:
     return render_workbook([(title, rows)])
 
 
+WIDTH_SAMPLE = 500  # rows read to size the columns of a sheet
+
+
 def render_workbook(sheets: Iterable[tuple[str, Iterable[Sequence]]]) -> bytes:
     """Several sheets, each styled as `render_xlsx` styles one (the first row of
-    each is its header). The whole file is built in memory."""
+    each is its header). Rows are streamed into openpyxl's write-only workbook:
+    only the first `WIDTH_SAMPLE` rows of a sheet are held (they set the column
+    widths), so memory does not grow with the rows; the finished file is
+    returned whole."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -173,13 +180,15 @@ def render_workbook(sheets: Iterable[tuple[str, Iterable[Sequence]]]) -> bytes:
     header_fill = PatternFill("solid", fgColor="E7EEF7")
     wrap = Alignment(wrap_text=True, vertical="top")
     for title, sheet_rows in sheets:
-        rows = [list(row) for row in sheet_rows]
+        rest = iter(sheet_rows)
+        sample = [list(row) for row in islice(rest, WIDTH_SAMPLE)]
+        rows = chain(sample, (list(row) for row in rest))
         sheet = workbook.create_sheet(title=_sheet_title(title))
         sheet.freeze_panes = "A2"
-        columns = max((len(row) for row in rows), default=0)
+        columns = max((len(row) for row in sample), default=0)
         for index in range(columns):
             width = max(
-                (_width(row[index]) for row in rows[:500] if index < len(row)),
+                (_width(row[index]) for row in sample if index < len(row)),
                 default=0,
             )
             sheet.column_dimensions[get_column_letter(index + 1)].width = min(

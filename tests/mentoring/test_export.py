@@ -149,3 +149,21 @@ def test_sheet_title_is_cut_between_words():
         export.render_xlsx([["x"]], title="Ожидания и результаты анкетирования")
     )
     assert sheet.title == "Ожидания и результаты"
+
+
+def test_a_workbook_takes_rows_from_a_generator_beyond_the_width_sample():
+    """Rows come from a generator longer than the rows that size the columns
+    (`WIDTH_SAMPLE`): every one lands in the sheet, in order, read once."""
+    read = []
+
+    def rows():
+        yield ["№", "ФИО"]
+        for number in range(1, 1201):  # > export.WIDTH_SAMPLE
+            read.append(number)
+            yield [number, f"Фамилия {number}"]
+
+    content = export.render_workbook([("Список", rows())])
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert read == list(range(1, 1201))
+    assert sheet.max_row == 1201
+    assert [sheet["A1201"].value, sheet["B1201"].value] == [1200, "Фамилия 1200"]
