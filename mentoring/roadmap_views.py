@@ -3,16 +3,15 @@ progress, filters, creating it from a template, adding and editing rows, marking
 them done, and the evidence files. For the head, deputy and curator of the
 programme's organisation; another organisation's programme is 404."""
 
-import os
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
+from mentoring.lib.files import stored_file_response
 from mentoring.models import Programme, RoadmapItem, RoadmapTemplate
 from mentoring.roadmap_forms import (
     OVERDUE,
@@ -260,12 +259,4 @@ def roadmap_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The evidence file, only to the organisation's managers: never a public
     media URL."""
     item = get_item(request, pk)
-    if not item.evidence_file:
-        raise Http404
-    try:
-        handle = item.evidence_file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle, as_attachment=True, filename=os.path.basename(item.evidence_file.name)
-    )
+    return stored_file_response(item.evidence_file)

@@ -2,10 +2,9 @@
 in municipal/checklist.py."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.lib.files import EVIDENCE_ACCEPT, validate_evidence_file
+from mentoring.lib.files import EVIDENCE_ACCEPT, validate_evidence_field
 from mentoring.models import Organisation
 from municipal.checklist import ITEMS
 from municipal.models import ChecklistItem
@@ -60,10 +59,7 @@ class ChecklistEntryForm(forms.Form):
 
     def clean_evidence_file(self):
         file = self.cleaned_data.get("evidence_file")
-        try:
-            validate_evidence_file(file)
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["evidence_file"]) from error
+        validate_evidence_field(file)
         return file
 
 

@@ -9,16 +9,15 @@
 Another municipality's entries are 404 for a coordinator; another organisation's
 entries are 404 for a curator; everyone else gets 403."""
 
-import os
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
+from mentoring.lib.files import stored_file_response
 from mentoring.models import Organisation
 from municipal.access import require_coordinator, require_curator
 from municipal.checklist import (
@@ -278,14 +277,6 @@ def checklist_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     if access.is_manager:
         scope |= Q(organisation=access.organisation)
     entry = ChecklistEntry.objects.filter(scope, pk=pk).first()
-    if entry is None or not entry.evidence_file:
+    if entry is None:
         raise Http404
-    try:
-        handle = entry.evidence_file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=os.path.basename(entry.evidence_file.name),
-    )
+    return stored_file_response(entry.evidence_file)

@@ -15,12 +15,11 @@ organisations); who may see it is decided in `municipal/access.py`.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.lib.files import validate_evidence_file
+from mentoring.lib.files import validate_evidence_field
 from mentoring.models import (
     MentoringForm,
     Municipality,
@@ -33,14 +32,7 @@ from monitoring.models import Computed, Unit
 from pairs.models import Pair
 from people.models import MenteeProfile, MentorProfile, Participant
 
-
-def validate_evidence(file) -> None:
-    """`validate_evidence_file` keys its error to a field called evidence_file; a
-    field validator raises a plain error."""
-    try:
-        validate_evidence_file(file)
-    except ValidationError as error:
-        raise ValidationError(error.message_dict["evidence_file"]) from error
+validate_evidence = validate_evidence_field  # the name migration 0001 refers to
 
 
 # --- The implementation checklist (seed 001) -------------------------------------

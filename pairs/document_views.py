@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from mentoring.lib.export import DOCX, PDF, REGISTRY, XLSX
+from mentoring.lib.files import stored_file_response
 from mentoring.models import MentoringForm, Programme, SchoolYear
 from pairs.document_exports import ConfidentialPairsOrderExporter, PairsOrderExporter
 from pairs.models import Pair, PairOrder
@@ -429,12 +430,6 @@ def order_scan(request, pk: int):
     organisation = require_curator(request)
     order = get_object_or_404(PairOrder, pk=pk, organisation=organisation)
     _order_exporter(request, confidential=order.confidential)
-    if not order.scan:
-        raise Http404
-    try:
-        handle = order.scan.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
     extension = os.path.splitext(order.scan.name)[1].lower()
     filename = f"Приказ № {order.number} от {order.date:%d.%m.%Y}{extension}"
-    return FileResponse(handle, as_attachment=True, filename=filename.replace("/", "-"))
+    return stored_file_response(order.scan, filename.replace("/", "-"))

@@ -1,8 +1,6 @@
 """Pages of the personalised plan of a pair: the plan, creating and editing it and its
 items, ticking items, the evidence files, and the curator's list of progress."""
 
-import os
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import (
@@ -16,12 +14,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from mentoring.lib.files import stored_file_response
 from pairs.access import get_pair_for_user, require_pair_role, visible_pairs
 from pairs.models import Pair, PairMentee, Plan, PlanItem
 from pairs.plan_forms import (
@@ -272,17 +271,7 @@ def plan_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The evidence file, only to those who see the pair: never a public media URL."""
     item = get_item_for_user(request, pk)
     require_pair_role(request, item.plan.pair, *TICKERS)
-    if not item.evidence_file:
-        raise Http404
-    try:
-        handle = item.evidence_file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=os.path.basename(item.evidence_file.name),
-    )
+    return stored_file_response(item.evidence_file)
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:

@@ -6,17 +6,16 @@ participant or consent is a 404. Scans are handed out only by `consent_document`
 never through MEDIA_URL.
 """
 
-import os
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentoring.lib.files import stored_file_response
 from mentoring.lib.listing import paginate, querystring_without, sort_queryset
 from mentoring.lib.redirects import safe_next
 from people import consent_services as services
@@ -210,14 +209,6 @@ def consent_document(request: HttpRequest, pk: int) -> HttpResponse:
     """The scan, only to the managers of the participant's organisation."""
     organisation = require_curator(request)
     consent = get_consent(organisation, pk)
-    if not consent.document:
-        raise Http404
-    try:
-        handle = consent.document.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=os.path.basename(consent.document.name)
-    )
+    response = stored_file_response(consent.document)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -14,17 +14,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.lib.files import validate_evidence_file
+from mentoring.lib.files import validate_evidence_field
 from people.models import Participant
 
-
-def validate_scan(file) -> None:
-    """`validate_evidence_file` keys its error to a field called evidence_file;
-    a field validator must raise a plain error."""
-    try:
-        validate_evidence_file(file)
-    except ValidationError as error:
-        raise ValidationError(error.message_dict["evidence_file"]) from error
+validate_scan = validate_evidence_field  # the name migration 0001 refers to
 
 
 def _short_date(day) -> str:

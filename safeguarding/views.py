@@ -3,13 +3,12 @@ specialists, the access log for the head. Every permitted request leaves exactly
 one access-log row (the log page itself excepted: it shows the audit trail, not
 the records); a refused one leaves none (see `safeguarding.access`)."""
 
-import os
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from mentoring.lib.export import PDF, file_response, render_pdf
+from mentoring.lib.files import stored_file_response
 from mentoring.lib.listing import paginate, querystring_without
 from mentoring.lib.search import search
 from pairs.models import Pair, PairMentee
@@ -364,21 +364,14 @@ def visit_scan(request: HttpRequest, pk: int) -> HttpResponse:
     """The scan of a signed act: through this permission-checked, logged view only,
     never a public media URL."""
     act = get_record(request, "visit", pk)
-    if not act.scan:
-        raise Http404
-    try:
-        handle = act.scan.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
+    response = stored_file_response(act.scan)
     log_access(
         request,
         AccessLog.Action.EXPORT,
         act,
         description=gettext("Scan: %(label)s") % {"label": act.log_label()},
     )
-    return FileResponse(
-        handle, as_attachment=True, filename=os.path.basename(act.scan.name)
-    )
+    return response
 
 
 # --- the access log ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import os
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
 EVIDENCE_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx")
@@ -23,3 +24,30 @@ def validate_evidence_file(file) -> None:
         )
     if file.size > EVIDENCE_MAX_BYTES:
         raise ValidationError({"evidence_file": _("The file is larger than 5 MB.")})
+
+
+def validate_evidence_field(file) -> None:
+    """`validate_evidence_file` as a model or form field's validator: the same
+    checks, raised as a plain error (the function keys its error to a field
+    called evidence_file)."""
+    try:
+        validate_evidence_file(file)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict["evidence_file"]) from error
+
+
+def stored_file_response(field_file, filename: str | None = None) -> FileResponse:
+    """A stored upload (evidence, a scan) as a download, for a view that has
+    already checked who may read it; 404 when nothing is attached or the file is
+    gone from storage. `filename` defaults to the stored name."""
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename or os.path.basename(field_file.name),
+    )
