@@ -68,8 +68,9 @@ def _share(part: int, whole: int) -> Decimal | None:
     return _round(Decimal(part * 100) / whole)
 
 
-def _pair_in_year(school_year, prefix: str = "") -> Q:
-    """The pair (reached through `prefix`) works in the school year."""
+def pair_in_year(school_year, prefix: str = "") -> Q:
+    """The pair (reached through `prefix`) works in the school year (the rule of
+    this module; the municipal roll-ups use it too)."""
     return Q(**{f"{prefix}start_on__lte": school_year.ends_on}) & (
         Q(**{f"{prefix}ended_on__isnull": True})
         | Q(**{f"{prefix}ended_on__gte": school_year.starts_on})
@@ -81,7 +82,7 @@ def _mentee_in_pair(programme, school_year, prefix: str) -> Q:
     programme, the pair and the membership both overlapping the year."""
     return (
         Q(**{f"{prefix}pair__programme": programme})
-        & _pair_in_year(school_year, f"{prefix}pair__")
+        & pair_in_year(school_year, f"{prefix}pair__")
         & Q(**{f"{prefix}joined_on__lte": school_year.ends_on})
         & (
             Q(**{f"{prefix}left_on__isnull": True})
@@ -90,10 +91,16 @@ def _mentee_in_pair(programme, school_year, prefix: str) -> Q:
     )
 
 
-def _in_organisation(programme, school_year) -> Q:
-    return Q(organisation=programme.organisation) & (
-        Q(left_on__isnull=True) | Q(left_on__gte=school_year.starts_on)
+def belongs_in_year(school_year, prefix: str = "") -> Q:
+    """The person (reached through `prefix`) had not left the organisation before
+    the school year began."""
+    return Q(**{f"{prefix}left_on__isnull": True}) | Q(
+        **{f"{prefix}left_on__gte": school_year.starts_on}
     )
+
+
+def _in_organisation(programme, school_year) -> Q:
+    return Q(organisation=programme.organisation) & belongs_in_year(school_year)
 
 
 def _compute_pupils_share(programme, school_year) -> Decimal | None:
@@ -204,9 +211,7 @@ def _compute_meetings_per_pair(programme, school_year) -> Decimal | None:
     """Meetings of the programme's pairs held in the year ÷ pairs that worked in
     the year, to 0.1. The general meetings of the programme (no pair) are left out."""
 
-    row = Pair.objects.filter(
-        _pair_in_year(school_year), programme=programme
-    ).aggregate(
+    row = Pair.objects.filter(pair_in_year(school_year), programme=programme).aggregate(
         pairs=Count("pk", distinct=True),
         meetings=Count(
             "meetings",
@@ -225,7 +230,7 @@ def _compute_mentors(programme, school_year) -> Decimal | None:
     """Distinct mentors (the mentor or the second mentor) of the programme's pairs
     that worked in the year. Never None."""
 
-    pairs = Pair.objects.filter(_pair_in_year(school_year), programme=programme)
+    pairs = Pair.objects.filter(pair_in_year(school_year), programme=programme)
     count = (
         MentorProfile.objects.filter(Q(pairs__in=pairs) | Q(co_pairs__in=pairs))
         .distinct()

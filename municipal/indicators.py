@@ -47,6 +47,8 @@ from monitoring.indicators import (
     LOWER_IS_BETTER,
     YOUNG_SPECIALIST_CATEGORY,
     YOUNG_SPECIALIST_MAX_YEARS,
+    belongs_in_year,
+    pair_in_year,
 )
 from monitoring.models import Computed, Unit
 from municipal import checklist, rollup
@@ -528,25 +530,13 @@ class Parts:
         )
 
 
-def _in_year(school_year, prefix: str = "") -> Q:
-    """The pair (through `prefix`) works in the year (monitoring's rule)."""
-    return Q(**{f"{prefix}start_on__lte": school_year.ends_on}) & (
-        Q(**{f"{prefix}ended_on__isnull": True})
-        | Q(**{f"{prefix}ended_on__gte": school_year.starts_on})
-    )
-
-
-def _belongs(school_year) -> Q:
-    return Q(left_on__isnull=True) | Q(left_on__gte=school_year.starts_on)
-
-
 def _mentee_of_own_pair(school_year) -> Q:
     """A Participant who is a mentee in a pair of one of their organisation's
     programmes, the pair and the membership overlapping the year."""
     prefix = "mentee_profile__pair_memberships__"
     return (
         Q(**{f"{prefix}pair__programme__organisation": F("organisation")})
-        & _in_year(school_year, f"{prefix}pair__")
+        & pair_in_year(school_year, f"{prefix}pair__")
         & Q(**{f"{prefix}joined_on__lte": school_year.ends_on})
         & (
             Q(**{f"{prefix}left_on__isnull": True})
@@ -557,7 +547,7 @@ def _mentee_of_own_pair(school_year) -> Q:
 
 def _people_share(people, school_year) -> dict[int, Parts]:
     rows = (
-        people.filter(_belongs(school_year))
+        people.filter(belongs_in_year(school_year))
         .values("organisation")
         .annotate(
             whole=Count("pk", distinct=True),
@@ -656,7 +646,7 @@ def _satisfaction(organisations, school_year):
 def _meetings_per_pair(organisations, school_year):
     rows = (
         Pair.objects.filter(
-            _in_year(school_year), programme__organisation__in=organisations
+            pair_in_year(school_year), programme__organisation__in=organisations
         )
         .values("programme__organisation")
         .annotate(
@@ -685,7 +675,7 @@ def _meetings_per_pair(organisations, school_year):
 def _mentors(organisations, school_year):
     people = defaultdict(set)
     for organisation, mentor, co_mentor in Pair.objects.filter(
-        _in_year(school_year), programme__organisation__in=organisations
+        pair_in_year(school_year), programme__organisation__in=organisations
     ).values_list("programme__organisation", "mentor_id", "co_mentor_id"):
         people[organisation].add(mentor)
         if co_mentor:

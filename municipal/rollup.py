@@ -60,6 +60,8 @@ from monitoring.indicators import (
     YOUNG_SPECIALIST_CATEGORY,
     YOUNG_SPECIALIST_MAX_YEARS,
     IndicatorRow,
+    belongs_in_year,
+    pair_in_year,
 )
 from monitoring.models import (
     Campaign,
@@ -358,16 +360,9 @@ def totals(rows: list[OrganisationFigures]) -> Totals:
     return result
 
 
-def _pair_in_year(school_year: SchoolYear, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}start_on__lte": school_year.ends_on}) & (
-        Q(**{f"{prefix}ended_on__isnull": True})
-        | Q(**{f"{prefix}ended_on__gte": school_year.starts_on})
-    )
-
-
 def _membership_in_year(school_year: SchoolYear) -> Q:
     return (
-        _pair_in_year(school_year, "pair__")
+        pair_in_year(school_year, "pair__")
         & Q(joined_on__lte=school_year.ends_on)
         & (Q(left_on__isnull=True) | Q(left_on__gte=school_year.starts_on))
     )
@@ -424,7 +419,7 @@ def _add_people(rows, ids, school_year) -> None:
         mentee__participant=OuterRef("pk"),
         pair__programme__organisation=OuterRef("organisation"),
     )
-    as_mentor = Pair.objects.filter(_pair_in_year(school_year)).filter(
+    as_mentor = Pair.objects.filter(pair_in_year(school_year)).filter(
         Q(mentor__participant=OuterRef("pk")) | Q(co_mentor__participant=OuterRef("pk"))
     )
     sensitive = MenteeProfile.categories.through.objects.filter(
@@ -470,7 +465,7 @@ def _add_people(rows, ids, school_year) -> None:
 def _add_pairs(rows, ids, school_year) -> None:
     forms = {form.pk: form for form in MentoringForm.objects.all()}
     counts = (
-        Pair.objects.filter(_pair_in_year(school_year), programme__organisation__in=ids)
+        Pair.objects.filter(pair_in_year(school_year), programme__organisation__in=ids)
         .values("programme__organisation", "form", "status")
         .annotate(
             count=Count("pk"),
@@ -650,12 +645,6 @@ def computed_actuals(
     return result
 
 
-def _belongs(school_year, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}left_on__isnull": True}) | Q(
-        **{f"{prefix}left_on__gte": school_year.starts_on}
-    )
-
-
 def _mentees_per_programme(ids, school_year, people: Q) -> dict[int, int]:
     """Distinct participants (matching `people`, through mentee__participant__)
     of the programme's organisation, mentees in a pair of it in the year."""
@@ -663,7 +652,7 @@ def _mentees_per_programme(ids, school_year, people: Q) -> dict[int, int]:
         PairMentee.objects.filter(
             _membership_in_year(school_year),
             people,
-            _belongs(school_year, "mentee__participant__"),
+            belongs_in_year(school_year, "mentee__participant__"),
             pair__programme__in=ids,
             mentee__participant__organisation=F("pair__programme__organisation"),
         )
@@ -683,7 +672,7 @@ def _people_per_programme(ids, school_year, people: Q) -> dict[int, int]:
     lines = (
         Participant.objects.filter(
             people,
-            _belongs(school_year),
+            belongs_in_year(school_year),
             organisation__in=set(programmes.values()),
         )
         .values("organisation")
@@ -781,14 +770,14 @@ def _bulk_satisfaction(ids, school_year, year):
 
 def _bulk_meetings_per_pair(ids, school_year, year):
     pairs = dict(
-        Pair.objects.filter(_pair_in_year(school_year), programme__in=ids)
+        Pair.objects.filter(pair_in_year(school_year), programme__in=ids)
         .values_list("programme")
         .annotate(count=Count("pk"))
         .order_by()
     )
     meetings = dict(
         Meeting.objects.filter(
-            _pair_in_year(school_year, "pair__"),
+            pair_in_year(school_year, "pair__"),
             pair__programme__in=ids,
             held_on__range=year,
         )
@@ -805,7 +794,7 @@ def _bulk_meetings_per_pair(ids, school_year, year):
 def _bulk_mentors(ids, school_year, year):
     mentors = defaultdict(set)
     for programme_id, mentor_id, co_mentor_id in Pair.objects.filter(
-        _pair_in_year(school_year), programme__in=ids
+        pair_in_year(school_year), programme__in=ids
     ).values_list("programme", "mentor", "co_mentor"):
         mentors[programme_id].add(mentor_id)
         if co_mentor_id:
