@@ -6,10 +6,12 @@ user needs nothing else; set DATABASE_URL for PostgreSQL.
 
 import os
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -120,6 +122,15 @@ DATABASES = {
     )
 }
 
+if TESTING and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so that a Celery worker process started by a test
+    # (tests/test_celery_worker.py) sees the same database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(
+            tempfile.gettempdir(), f"mentoring-test-{os.getpid()}.sqlite3"
+        )
+    }
+
 AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -156,7 +167,15 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(
+    os.environ.get("MEDIA_ROOT", "")
+    # Tests write their uploads and job files to a directory of their own.
+    or (
+        tempfile.mkdtemp(prefix="mentoring-test-media-")
+        if TESTING
+        else BASE_DIR / "media"
+    )
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -286,6 +305,52 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# Background jobs (mentoring.jobs) and periodic work run by Celery. With no broker
+# set (`make run`, the tests) a job runs at once in the process that starts it, so
+# the same pages work with nothing else installed.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True
+# A job is acknowledged only when it has finished: a worker killed in the middle
+# leaves it in the queue for the next worker (the job itself is idempotent).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "reminder-digest": {
+        "task": "pairs.tasks.send_reminder_digest",
+        "schedule": crontab(hour=int(os.environ.get("REMINDER_HOUR", "7")), minute=0),
+    },
+    "purge-jobs": {
+        "task": "mentoring.tasks.purge_jobs",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
+# A finished job's file is kept this many days, then deleted with the job.
+JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", "7"))
+# What runs a job of each kind: functions (job, report) -> mentoring.jobs.Outcome.
+JOB_HANDLERS = {
+    "export": "people.jobs.run_export",
+    "import": "people.jobs.run_import",
+}
+# Progress of a running job is also written to the cache, which a worker shares
+# with the web processes when CACHE_URL (or a Redis broker) is set.
+CACHE_URL = os.environ.get(
+    "CACHE_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
+)
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # Participants who left this many years ago are anonymised by `anonymise_leavers`.
 RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "5"))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("export/<slug:identifier>.<slug:fmt>", views.export, name="export"),
+    path("jobs/", include("people.job_urls")),
     path("people/", include("people.urls")),
     path("groups/", include("people.group_urls")),
     path("import/", include("people.import_urls")),

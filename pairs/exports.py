@@ -67,7 +67,7 @@ class PairsExporter(CuratorExporter):
             gettext("Last meeting"),
             gettext("Result"),
         ]
-        for number, pair in enumerate(pairs, start=1):
+        for number, pair in enumerate(pairs.iterator(chunk_size=1000), start=1):
             mentees = [
                 membership.mentee.participant for membership in pair.memberships.all()
             ]

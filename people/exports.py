@@ -59,6 +59,10 @@ class CuratorExporter(Exporter):
     def allowed(self) -> bool:
         return self.request.access.is_manager
 
+    def count(self) -> int | None:
+        queryset = getattr(self, "queryset", None)
+        return queryset().count() if queryset else None
+
     @property
     def organisation(self):
         return self.request.access.organisation
@@ -139,7 +143,7 @@ class MenteeBaseExporter(CuratorExporter):
             gettext("Mentee base (export)"),
             hidden=hides_social_risk(self.request),
         )
-        for mentee in mentees:
+        for mentee in mentees.iterator(chunk_size=1000):
             person = mentee.participant
             requests = "; ".join(
                 request.text
@@ -244,7 +248,7 @@ class MentorBaseExporter(CuratorExporter):
             ),
             gettext("Mentor base (export)"),
         )
-        for mentor in mentors:
+        for mentor in mentors.iterator(chunk_size=1000):
             person = mentor.participant
             own = [
                 person.full_name,

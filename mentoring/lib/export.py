@@ -64,6 +64,8 @@ class Exporter:
         self.request = request
         self.params = request.GET
         self._queryset = queryset
+        # Set by a background job (mentoring.jobs): report(done, total=None, step="").
+        self.progress = None
 
     # --- to override -------------------------------------------------------------
     def allowed(self) -> bool:
@@ -80,17 +82,34 @@ class Exporter:
     def filename(self) -> str:
         return f"{self.verbose_name} {timezone.localdate():%Y-%m-%d}"
 
+    def count(self) -> int | None:
+        """How many records `rows()` will give, when cheap to know: a background
+        job shows its progress as a share of it."""
+        return None
+
     # --- rendering ---------------------------------------------------------------
     def render(self, fmt: str) -> bytes:
         if fmt == XLSX:
-            return render_xlsx(self.rows(), title=str(self.verbose_name))
+            return render_xlsx(self.counted(self.rows()), title=str(self.verbose_name))
         if fmt == PDF:
+            self.report(0, 3)
             context = {"title": self.verbose_name, "landscape": self.landscape}
             context.update(self.context())
+            self.report(1, 3)
             return render_pdf(self.template_name, context, request=self.request)
         if fmt == DOCX:
             return render_docx(self.docx_template, self.docx_context())
         raise ValueError(fmt)
+
+    def report(self, done: int, total: int | None = None, step: str = "") -> None:
+        if self.progress is not None:
+            self.progress(done, total, step)
+
+    def counted(self, rows: Iterable[Sequence]) -> Iterable[Sequence]:
+        """The rows as they are written, reported to a background job."""
+        if self.progress is None:
+            return rows
+        return _counted(rows, self.report, self.count())
 
     def docx_context(self) -> dict:
         """Template context for DOCX (docxtpl's Jinja): the PDF's by default."""
@@ -99,6 +118,13 @@ class Exporter:
     def response(self, fmt: str) -> HttpResponse:
         content = self.render(fmt)
         return file_response(content, f"{self.filename()}.{fmt}", CONTENT_TYPES[fmt])
+
+
+def _counted(rows, report, total):
+    for number, row in enumerate(rows):
+        if number % 100 == 0:
+            report(number, total)
+        yield row
 
 
 def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:

@@ -13,6 +13,9 @@
  *   data-no-wait           on a submit button of such a form (e.g. a download): neither
  *                          the form's data-confirm nor its data-wait applies to it.
  *   data-print             on a button: print the page.
+ *   data-job-status="url"  on a background job's card: poll the URL (JSON: status,
+ *                          finished, progress, step) every second, move the
+ *                          <progress> bar, and reload the page when the job ends.
  *   data-check-all="name"  on a checkbox: tick or untick every checkbox named
  *                          "name" (bulk actions on a list); it shows whether all,
  *                          some or none are ticked.
@@ -183,6 +186,43 @@
       event.preventDefault();
       window.print();
     }
+  });
+
+  // data-job-status: a background job's progress.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-job-status]"), function (card) {
+    if (card.getAttribute("data-job-finished") === "1" || !window.fetch) {
+      return;
+    }
+    var url = card.getAttribute("data-job-status");
+    var bar = card.querySelector("progress");
+    var percent = card.querySelector("[data-job-percent]");
+    var step = card.querySelector("[data-job-step]");
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (state) {
+          if (!state) {
+            return window.setTimeout(poll, 3000);
+          }
+          if (state.finished) {
+            window.location.reload();
+            return;
+          }
+          if (bar && state.progress !== null) {
+            bar.value = state.progress;
+            bar.textContent = state.progress + " %";
+          }
+          if (percent) {
+            percent.textContent = state.progress === null ? "" : state.progress + " %";
+          }
+          if (step) {
+            step.textContent = state.step || "";
+          }
+          window.setTimeout(poll, 1000);
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    }
+    window.setTimeout(poll, 1000);
   });
 
 })();
