@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 APT_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra fonts-liberation2
-APT_TEST := $(APT_RUN) chromium libatomic1 poppler-utils
+APT_TEST := $(APT_RUN) chromium libatomic1 poppler-utils redis-server
 
 .PHONY: run test lint install install-dev system-run system-test messages demo clean
 
@@ -37,6 +37,11 @@ system-run:
 
 system-test:
 	$(call apt_ensure,$(APT_TEST))
+	@# The Celery worker test needs Redis on 127.0.0.1:6379: start one if none answers.
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+		echo "Starting redis-server on 127.0.0.1:6379"; \
+		redis-server --bind 127.0.0.1 --port 6379 --save '' --appendonly no --daemonize yes; \
+		for i in 1 2 3 4 5 6 7 8 9 10; do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done; }
 
 messages: install
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0

@@ -1,0 +1,167 @@
+"""A real Celery worker process against Redis (127.0.0.1:6379; `make test` and
+.ci/run start one where it is absent) runs a queued export: the job goes from
+queued to running with its progress to done, and its file is the export's."""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from mentoring import jobs
+from mentoring.celery import app as celery_app
+from mentoring.models import Job
+from people.jobs import job_params
+from people.models import MenteeProfile, Participant
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BROKER = os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
+ROWS = 4000
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def database_url() -> str:
+    """The test database as a URL for the worker process."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db["USER"] or "postgres"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return (
+        f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+@pytest.fixture
+def broker(settings):
+    client = redis.Redis.from_url(BROKER)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.fail(f"Redis is not running at {BROKER}: `make test` starts it")
+    client.flushdb()
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = BROKER
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = BROKER
+    yield client
+    celery_app.conf.broker_url = previous
+    client.flushdb()
+
+
+def start_worker(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": BROKER,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "SECRET_KEY": "worker-test",
+        "DEBUG": "0",
+        "TESTING": "0",
+        "CONN_MAX_AGE": "0",
+    }
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 (closed by the caller)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mentoring",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    return process, log
+
+
+def test_a_real_worker_takes_a_queued_export_to_done(
+    client, curator, organisation, broker, tmp_path, rf
+):
+    Participant.objects.bulk_create(
+        Participant(
+            organisation=organisation,
+            kind=Participant.Kind.PUPIL,
+            last_name=f"Ученик{number:05d}",
+            first_name="Иван",
+            birth_date=date(2012, 1, 1),
+        )
+        for number in range(ROWS)
+    )
+    MenteeProfile.objects.bulk_create(
+        MenteeProfile(participant=participant)
+        for participant in Participant.objects.filter(organisation=organisation)
+    )
+    request = rf.get("/people/mentees/")
+    job = jobs.start(
+        user=curator,
+        organisation=organisation,
+        kind=Job.Kind.EXPORT,
+        identifier="mentee-base",
+        fmt="xlsx",
+        params=job_params(request),
+        title="База наставляемых",
+    )
+    job.refresh_from_db()
+    assert job.status == Job.Status.QUEUED  # no worker yet: it waits in Redis
+    assert broker.llen("celery") == 1
+
+    worker, log = start_worker(tmp_path)
+    seen = []
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            state = (job.status, job.progress)
+            if not seen or seen[-1] != state:
+                seen.append(state)
+            if job.finished:
+                break
+            time.sleep(0.02)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
+    worker_log = (tmp_path / "worker.log").read_text()
+    assert job.status == Job.Status.DONE, (seen, job.error, worker_log[-3000:])
+    statuses = [status for status, _progress in seen]
+    assert statuses[0] == Job.Status.QUEUED and statuses[-1] == Job.Status.DONE
+    running = [
+        progress
+        for status, progress in seen
+        if status == Job.Status.RUNNING and progress is not None
+    ]
+    # The bar moved while the rows were written, and only forward.
+    assert any(0 < progress < 100 for progress in running), seen
+    assert running == sorted(running), seen
+    assert seen[-1] == (Job.Status.DONE, 100)
+    assert job.attempts == 1
+
+    client.force_login(curator)
+    response = client.get(reverse("jobs:download", args=[job.pk]))
+    content = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    assert sum(1 for _row in sheet.iter_rows(values_only=True)) == ROWS + 1
