@@ -329,6 +329,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+# A list export of more rows than this is prepared in the background.
+BACKGROUND_EXPORT_ROWS = int(os.environ.get("BACKGROUND_EXPORT_ROWS", "1000"))
 # A finished job's file is kept this many days, then deleted with the job.
 JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", "7"))
 # What runs a job of each kind: functions (job, report) -> mentoring.jobs.Outcome.

@@ -49,6 +49,7 @@ def _cell(text: str):
 @register
 class MunicipalReportExporter(Exporter):
     identifier = "municipal-report"
+    background = True  # the whole municipality: prepared as a background job
     verbose_name = _("Report on mentoring in the municipality")
     formats = (PDF, XLSX, DOCX)
     template_name = "municipal/print_report.html"

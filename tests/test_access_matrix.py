@@ -18,12 +18,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mentoring.lib import export as export_lib
-from mentoring.models import MentoringForm, ProgrammeStage, RoadmapItem
+from mentoring.models import Job, MentoringForm, ProgrammeStage, RoadmapItem
 from monitoring.models import Indicator, Unit
 from pairs.models import Pair, PairOrder, Reward
 from pairs.plan_services import plan_create, plan_item_add
@@ -303,6 +304,15 @@ RULES: dict[str, Case] = {
     "consents:revoke": Case(managers(), pk("consent")),
     # A consent without a scanned document.
     "consents:document": Case(managers(404), pk("consent")),
+    # --- background jobs: only their user (a curator's finished export) -------------
+    "jobs:list": Case(everybody()),
+    "jobs:start-export": Case(
+        post_only(), lambda w: {"identifier": "mentee-base", "fmt": "xlsx"}
+    ),
+    "jobs:detail": Case(rule(404, curator=200), pk("job")),
+    "jobs:status": Case(rule(404, curator=200), pk("job")),
+    "jobs:download": Case(rule(404, curator=200), pk("job")),
+    "jobs:retry": Case(post_only(), pk("job")),
     # --- history of changes: who may open the record -------------------------------
     "history:detail": Case(
         managers(),
@@ -754,6 +764,17 @@ class World:
             name="Количество договоров о целевом обучении",
             unit=Unit.PIECES,
         )
+        self.job = Job.objects.create(
+            user=users["curator"],
+            organisation=organisation,
+            kind=Job.Kind.EXPORT,
+            identifier="mentee-base",
+            fmt="xlsx",
+            title="База наставляемых (XLSX)",
+            status=Job.Status.DONE,
+            filename="База.xlsx",
+        )
+        self.job.file.save("baza.xlsx", ContentFile(b"PK"), save=True)
 
     def attach(self, participant, role, username):
         user = f.UserFactory(username=username)

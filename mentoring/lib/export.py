@@ -92,16 +92,18 @@ class Exporter:
         if fmt == XLSX:
             return render_xlsx(self.counted(self.rows()), title=str(self.verbose_name))
         if fmt == PDF:
-            self.report(0, 3)
+            self.report_progress(0, 3)
             context = {"title": self.verbose_name, "landscape": self.landscape}
             context.update(self.context())
-            self.report(1, 3)
+            self.report_progress(1, 3)
             return render_pdf(self.template_name, context, request=self.request)
         if fmt == DOCX:
             return render_docx(self.docx_template, self.docx_context())
         raise ValueError(fmt)
 
-    def report(self, done: int, total: int | None = None, step: str = "") -> None:
+    def report_progress(
+        self, done: int, total: int | None = None, step: str = ""
+    ) -> None:
         if self.progress is not None:
             self.progress(done, total, step)
 
@@ -109,7 +111,7 @@ class Exporter:
         """The rows as they are written, reported to a background job."""
         if self.progress is None:
             return rows
-        return _counted(rows, self.report, self.count())
+        return _counted(rows, self.report_progress, self.count())
 
     def docx_context(self) -> dict:
         """Template context for DOCX (docxtpl's Jinja): the PDF's by default."""

@@ -225,3 +225,17 @@ def test_old_jobs_are_purged_with_their_files(client, curator, mentees):
     assert jobs.purge() == 1
     assert list(Job.objects.all()) == [fresh]
     assert not os.path.exists(path)
+
+
+def test_a_long_list_exports_in_the_background_a_short_one_at_once(
+    client, curator, mentees, settings
+):
+    client.force_login(curator)
+    start_url = reverse("jobs:start-export", args=["mentee-base", "xlsx"])
+    link = reverse("export", args=["mentee-base", "xlsx"])
+    page = client.get(reverse("people:mentee-list")).content.decode()
+    assert f'href="{link}' in page and start_url not in page
+    settings.BACKGROUND_EXPORT_ROWS = 2
+    page = client.get(reverse("people:mentee-list"), {"q": "о"}).content.decode()
+    assert f'action="{start_url}"' in page
+    assert 'name="query" value="q=%D0%BE"' in page  # the page's filters go along

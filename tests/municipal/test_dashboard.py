@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from mentoring.models import MentoringForm, Organisation, SchoolYear
+from mentoring.models import Job, MentoringForm, Organisation, SchoolYear
 from monitoring.models import Computed, Indicator, IndicatorValue, Unit
 from municipal.models import ChecklistEntry, ChecklistItem
 from municipal.rollup import organisation_rows, totals
@@ -379,6 +379,14 @@ def test_the_dashboard_offers_the_municipal_report_of_its_year(client, coordinat
     year = response.context["year"]
     page = response.content.decode()
     for fmt in ("pdf", "xlsx", "docx"):
+        # The whole municipality: a background job with its progress page.
+        start = reverse("jobs:start-export", args=["municipal-report", fmt])
+        assert f'action="{start}"' in page
+        assert f'name="query" value="year={year.pk}"' in page
+        queued = client.post(start, {"query": f"year={year.pk}"})
+        job = Job.objects.latest("pk")
+        assert queued["Location"] == reverse("jobs:detail", args=[job.pk])
+        assert job.status == Job.Status.DONE and job.filename.endswith(f".{fmt}")
+        assert job.params["query"] == f"year={year.pk}"
         url = reverse("export", args=["municipal-report", fmt])
-        assert f"{url}?year={year.pk}" in page
         assert client.get(url, {"year": year.pk}).status_code == 200
