@@ -40,23 +40,29 @@ curator knows the people and decides. The rules and their weights:
 
 The functions read only what the objects carry: load candidates with
 `mentor_queryset()` and mentees with `mentee_queryset()`, and nothing here queries
-the database per candidate.
+the database per candidate. `suggest_mentors` scores every candidate from plain
+values (`candidate_rows()`, one query) and loads as instances only the mentors it
+shows; the words of a text are computed once per text (`text_words()`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
+from types import SimpleNamespace
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from mentoring.lib.search import normalize
 from mentoring.models import MentoringForm, Organisation, RoleVariant
+from pairs.models import Pair, PairMentee
 from pairs.rules import free_places, mentor_load, social_risk_mentor_allowed
 from people.models import (
     MenteeProfile,
@@ -205,8 +211,19 @@ class Word:
 
 def words(text: str | None) -> list[Word]:
     """The meaningful words of `text`, in order, without repeats."""
+    return list(text_words(text or ""))
+
+
+# Texts repeat from one suggestion list to the next (every candidate's competencies
+# are read for every mentee), so their words are kept by text: a changed text is a
+# new key, never a stale one. Bounded: a few thousand candidates' texts fit.
+TEXT_CACHE_SIZE = 16_384
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def text_words(text: str) -> tuple[Word, ...]:
     found: dict[str, Word] = {}
-    for raw in WORD_RE.findall(text or ""):
+    for raw in WORD_RE.findall(text):
         key = normalize(raw)
         if len(key) >= 4:
             if key[:5] in STOP_STEMS or key[:4] in STOP_STEMS:
@@ -217,7 +234,7 @@ def words(text: str | None) -> list[Word]:
         else:
             continue
         found.setdefault(key, Word(key, shown))
-    return list(found.values())
+    return tuple(found.values())
 
 
 def same_word(a: str, b: str) -> bool:
@@ -229,9 +246,38 @@ def same_word(a: str, b: str) -> bool:
     return a[:length] == b[:length]
 
 
+class WordIndex:
+    """`same_word` against every word of a text at once, by set lookups: a short
+    word (under four letters) is found whole; a word of four or five letters by
+    its first four letters; a longer word by its first five among long words or
+    its first four among words of four or five letters."""
+
+    def __init__(self, ours: Sequence[Word]):
+        keys = [w.key for w in ours]
+        self.whole = {k for k in keys if len(k) < 4}
+        self.four = {k[:4] for k in keys if len(k) >= 4}
+        self.four_of_short = {k[:4] for k in keys if 4 <= len(k) < 6}
+        self.five_of_long = {k[:5] for k in keys if len(k) >= 6}
+
+    def has(self, key: str) -> bool:
+        if len(key) < 4:
+            return key in self.whole
+        if len(key) < 6:
+            return key[:4] in self.four
+        return key[:5] in self.five_of_long or key[:4] in self.four_of_short
+
+    def common(self, theirs: Sequence[Word]) -> list[Word]:
+        return [w for w in theirs if self.has(w.key)]
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def text_index(text: str) -> WordIndex:
+    return WordIndex(text_words(text))
+
+
 def common_words(ours: Sequence[Word], theirs: Sequence[Word]) -> list[Word]:
     """Words of `theirs` that one of `ours` matches (shown as `theirs` wrote them)."""
-    return [w for w in theirs if any(same_word(o.key, w.key) for o in ours)]
+    return WordIndex(ours).common(theirs)
 
 
 def join(items) -> str:
@@ -241,13 +287,32 @@ def join(items) -> str:
 # --- What the objects carry (prefetched) --------------------------------------------
 
 
+def once_per_prefetch(instance, relation: str, compute):
+    """`compute()` of a prefetched relation of `instance`, kept on the instance
+    until the relation is prefetched again: the rules ask for a mentee's requests
+    and categories once per candidate mentor, thousands of times a page."""
+    source = getattr(instance, "_prefetched_objects_cache", {}).get(relation)
+    if source is None:
+        return compute()
+    kept = instance.__dict__.setdefault("_matching_kept", {})
+    if relation not in kept or kept[relation][0] is not source:
+        kept[relation] = (source, compute())
+    return kept[relation][1]
+
+
 def open_requests(mentee: MenteeProfile) -> list[MenteeRequest]:
-    requests = [r for r in mentee.requests.all() if r.status == r.Status.OPEN]
-    return sorted(requests, key=lambda r: (r.created_on, r.pk or 0))
+    def compute():
+        requests = [r for r in mentee.requests.all() if r.status == r.Status.OPEN]
+        return tuple(sorted(requests, key=lambda r: (r.created_on, r.pk or 0)))
+
+    return list(once_per_prefetch(mentee, "requests", compute))
 
 
 def mentee_category_codes(mentee: MenteeProfile) -> set[str]:
-    return {category.code for category in mentee.categories.all()}
+    def compute():
+        return frozenset(category.code for category in mentee.categories.all())
+
+    return set(once_per_prefetch(mentee, "categories", compute))
 
 
 def stage_of(participant: Participant) -> int | None:
@@ -285,14 +350,14 @@ def name(participant: Participant) -> str:
 
 def rule_request_competencies(mentor, mentees, *, form, role_variant, today):
     participant = mentor.participant
-    theirs = words(
+    theirs = text_words(
         " ".join([participant.subjects, mentor.key_competencies, mentor.achievements])
     )
     reasons, total, used = [], 0, set()
     for mentee in mentees:
         for request in open_requests(mentee):
-            ours = words(f"{request.text} {request.area.name}")
-            matched = [w for w in common_words(ours, theirs) if w.key not in used]
+            ours = text_index(f"{request.text} {request.area.name}")
+            matched = [w for w in ours.common(theirs) if w.key not in used]
             if not matched:
                 continue
             used.update(w.key for w in matched)
@@ -306,8 +371,8 @@ def rule_request_competencies(mentor, mentees, *, form, role_variant, today):
     return reasons
 
 
-def subjects_of(participant: Participant) -> list[Word]:
-    return words(participant.subjects)
+def subjects_of(participant: Participant) -> tuple[Word, ...]:
+    return text_words(participant.subjects)
 
 
 def rule_same_subject(mentor, mentees, *, form, role_variant, today):
@@ -324,11 +389,10 @@ def rule_same_subject(mentor, mentees, *, form, role_variant, today):
         ]
     shared, missing, unknown = [], [], []
     for mentee in teachers:
-        ours = subjects_of(mentee.participant)
-        if not ours:
+        if not subjects_of(mentee.participant):
             unknown.append(name(mentee.participant))
             continue
-        common = common_words(ours, theirs)
+        common = text_index(mentee.participant.subjects).common(theirs)
         if common:
             shared.extend(w.shown for w in common if w.shown not in shared)
         else:
@@ -488,13 +552,13 @@ def rule_free_places(mentor, mentees, *, form, role_variant, today):
 
 
 def rule_meeting_time(mentor, mentees, *, form, role_variant, today):
-    theirs = words(mentor.meeting_time)
-    times = [words(m.meeting_time) for m in mentees if m.meeting_time]
+    theirs = text_words(mentor.meeting_time)
+    times = [m.meeting_time for m in mentees if m.meeting_time]
     if not theirs or not times:
         return []
     common = theirs
-    for ours in times:
-        common = common_words(ours, common)
+    for time in times:
+        common = text_index(time).common(common)
     if not common:
         return []
     text = _("a convenient time in common (%(words)s): “%(time)s”") % {
@@ -657,12 +721,11 @@ def mentee_queryset():
     )
 
 
-def candidate_mentors(organisation: Organisation):
+def candidates(queryset, organisation: Organisation):
     """Ready mentors (or already in a pair) of the organisation, and those of other
     organisations of the municipality who consented to the mentor bank."""
     return (
-        mentor_queryset()
-        .ready()
+        queryset.ready()
         .filter(
             Q(participant__organisation=organisation)
             | Q(
@@ -674,6 +737,143 @@ def candidate_mentors(organisation: Organisation):
         )
         .filter(participant__left_on__isnull=True)
     )
+
+
+def candidate_mentors(organisation: Organisation):
+    """The candidates as model instances, with everything the rules read."""
+    return candidates(mentor_queryset(), organisation)
+
+
+# --- Candidates as plain values ----------------------------------------------------
+# Building 2 000 mentors with their participant, class, organisation and category
+# as model instances costs more than scoring them. The rules read a few dozen
+# values, so every candidate is scored from one values() row shaped like the
+# objects (`mentor.participant.study_group.grade`), and only the mentors shown are
+# loaded as instances afterwards.
+
+
+def open_load():
+    """Mentees now in the mentor's open pairs (as `with_load()`), by a correlated
+    subquery rather than a GROUP BY over every candidate's columns."""
+    memberships = (
+        PairMentee.objects.filter(
+            pair__mentor=OuterRef("pk"),
+            pair__status__in=[Pair.Status.FORMED, Pair.Status.ACTIVE],
+            left_on__isnull=True,
+        )
+        .order_by()
+        .values("pair__mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(memberships, output_field=IntegerField()), 0)
+
+
+class Row(SimpleNamespace):
+    """A candidate, its participant or a related row, as plain values."""
+
+
+class PersonRow(Row):
+    short_name = Participant.short_name  # the same property, on the same values
+
+
+class Roles(list):
+    """The memberships of a candidate's login, read as `user.memberships.all()`."""
+
+    def all(self):
+        return self
+
+
+MENTOR_VALUES = (
+    "pk",
+    "participant_id",
+    "mentor_type",
+    "key_competencies",
+    "achievements",
+    "meeting_time",
+    "capacity",
+    "desired_age_min",
+    "desired_age_max",
+    "load",
+)
+PERSON_VALUES = (
+    "kind",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "subjects",
+    "position",
+    "experience_years",
+    "organisation_id",
+    "study_group_id",
+    "user_id",
+    "search_text",
+)
+RELATED_VALUES = (
+    "category__code",
+    "category__name",
+    "participant__organisation__short_name",
+    "participant__study_group__name",
+    "participant__study_group__grade",
+    "participant__user__memberships__role",
+    "participant__user__memberships__organisation_id",
+)
+
+
+def candidate_rows(organisation: Organisation, *, exclude=()) -> list[Row]:
+    """Every candidate (but the participants `exclude`) as a `Row` that the rules
+    read like a `MentorProfile` loaded with `mentor_queryset()`, in one query (a
+    login with several roles gives several rows of the same candidate)."""
+    fields = [
+        *MENTOR_VALUES,
+        *(f"participant__{name}" for name in PERSON_VALUES),
+        *RELATED_VALUES,
+    ]
+    values = (
+        candidates(MentorProfile.objects.annotate(load=open_load()), organisation)
+        .exclude(participant_id__in=exclude)
+        .order_by()
+        .values_list(*fields)
+    )
+    rows: dict[int, Row] = {}
+    for record in values:
+        row = dict(zip(fields, record, strict=True))
+        role = row["participant__user__memberships__role"]
+        found = rows.get(row["pk"])
+        if found is None:
+            person = PersonRow(
+                pk=row["participant_id"],
+                **{name: row[f"participant__{name}"] for name in PERSON_VALUES},
+                organisation=Row(
+                    pk=row["participant__organisation_id"],
+                    short_name=row["participant__organisation__short_name"],
+                ),
+                study_group=None
+                if row["participant__study_group_id"] is None
+                else Row(
+                    pk=row["participant__study_group_id"],
+                    name=row["participant__study_group__name"],
+                    grade=row["participant__study_group__grade"],
+                ),
+                user=None
+                if row["participant__user_id"] is None
+                else Row(pk=row["participant__user_id"], memberships=Roles()),
+            )
+            found = rows[row["pk"]] = Row(
+                **{name: row[name] for name in MENTOR_VALUES},
+                category=Row(code=row["category__code"], name=row["category__name"]),
+                participant=person,
+            )
+        if role is not None:
+            found.participant.user.memberships.append(
+                Row(
+                    role=role,
+                    organisation_id=row[
+                        "participant__user__memberships__organisation_id"
+                    ],
+                )
+            )
+    return list(rows.values())
 
 
 def sort_key(match: Match, person: Participant):
@@ -692,14 +892,24 @@ def suggest_mentors(
     """The best mentors for `mentees` (prefetched with `mentee_queryset()`), blocked
     ones last."""
     mentees = list(mentees)
-    themselves = {mentee.participant_id for mentee in mentees}
+    themselves = [mentee.participant_id for mentee in mentees]
     matches = [
-        score(mentor, mentees, form=form, role_variant=role_variant, today=today)
-        for mentor in candidate_mentors(organisation)
-        if mentor.participant_id not in themselves
+        score(row, mentees, form=form, role_variant=role_variant, today=today)
+        for row in candidate_rows(organisation, exclude=themselves)
     ]
     matches.sort(key=lambda match: sort_key(match, match.mentor.participant))
-    return matches[:limit]
+    matches = matches[:limit]
+    # The same scores and reasons, about the model instances the page shows.
+    mentors = MentorProfile.objects.select_related(
+        "category", "participant__organisation", "participant__study_group"
+    ).in_bulk([match.mentor.pk for match in matches])
+    shown = []
+    for match in matches:
+        mentor = mentors.get(match.mentor.pk)
+        if mentor is not None:  # else deleted since the first query
+            mentor.load = match.mentor.load
+            shown.append(replace(match, mentor=mentor))
+    return shown
 
 
 def suggest_mentees(
