@@ -15,10 +15,10 @@ from mentoring.lib.admin_scope import (
     hides_social_risk,
     is_superuser,
 )
-from mentoring.lib.export import admin_action
 from mentoring.lib.search import search
 from people import exports, models  # noqa: F401  (exports: the admin actions' exporters)
 from people.audit import log_tier_read
+from people.jobs import background_admin_action
 from people.resources import MenteeResource, MentorResource
 
 
@@ -283,7 +283,7 @@ class MentorProfileAdmin(
     autocomplete_fields = ["participant"]
     inlines = [MentorStatusChangeInline, MentorTrainingInline]
     actions = [
-        admin_action(
+        background_admin_action(
             "mentor-base", description=_("Export in the federal template layout")
         )
     ]
@@ -345,7 +345,7 @@ class MenteeProfileAdmin(
     filter_horizontal = ["categories"]
     inlines = [MenteeRequestInline]
     actions = [
-        admin_action(
+        background_admin_action(
             "mentee-base", description=_("Export in the federal template layout")
         )
     ]

@@ -3,20 +3,25 @@ request that asked for it would, with the same organisation, parameters and
 rights — checked again when the job runs, so a user who lost the right in the
 meantime gets a refusal, not the file."""
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
+from django.shortcuts import redirect
 from django.test import RequestFactory
 from django.utils.translation import gettext as _
 
+from mentoring import jobs
 from mentoring.jobs import JobRefused, Outcome
-from mentoring.lib.export import get_exporter
+from mentoring.lib.export import XLSX, get_exporter
 from mentoring.models import Job
 from people.access import access_for
 from people.middleware import SESSION_KEY
 
 # Parameters of the request kept beside the query string.
 CLIENT_IP = "_ip"
+# An admin action's job: the model and the rows selected in the changelist.
+ADMIN_MODEL, ADMIN_IDS = "_admin_model", "_admin_ids"
 
 
 def job_params(request) -> dict:
@@ -43,6 +48,42 @@ def request_for(job: Job):
     return request
 
 
+def background_admin_action(identifier: str, fmt: str = XLSX, description=None):
+    """An admin action that exports the selected rows through the exporter as a
+    background job (a municipality's whole base), then shows its progress."""
+
+    def action(modeladmin, request, queryset):
+        exporter_class = get_exporter(identifier)
+        job = jobs.start(
+            user=request.user,
+            organisation=request.access.organisation,
+            kind=Job.Kind.EXPORT,
+            identifier=identifier,
+            fmt=fmt,
+            params={
+                CLIENT_IP: request.META.get("REMOTE_ADDR", ""),
+                ADMIN_MODEL: queryset.model._meta.label_lower,
+                ADMIN_IDS: list(queryset.values_list("pk", flat=True)),
+            },
+            title=f"{exporter_class.verbose_name} ({fmt.upper()})",
+        )
+        return redirect("jobs:detail", pk=job.pk)
+
+    action.short_description = description or get_exporter(identifier).verbose_name
+    action.__name__ = f"export_{identifier.replace('-', '_')}_{fmt}"
+    return action
+
+
+def admin_queryset(job: Job, user):
+    """The rows an admin action selected, while its user may still view them."""
+    model = apps.get_model(job.params[ADMIN_MODEL])
+    meta = model._meta
+    permission = f"{meta.app_label}.view_{meta.model_name}"
+    if not (user.is_staff and user.has_perm(permission)):
+        raise JobRefused(_("You may no longer run this report."))
+    return model._default_manager.filter(pk__in=job.params[ADMIN_IDS])
+
+
 def run_export(job: Job, report) -> Outcome:
     exporter_class = get_exporter(job.identifier)
     if exporter_class is None or job.fmt not in exporter_class.formats:
@@ -50,13 +91,16 @@ def run_export(job: Job, report) -> Outcome:
     request = request_for(job)
     if not request.user.is_active:
         raise JobRefused(_("Your account is blocked."))
-    exporter = exporter_class(request)
-    try:
-        allowed = exporter.allowed()
-    except (Http404, PermissionDenied):
-        allowed = False
-    if not allowed:
-        raise JobRefused(_("You may no longer run this report."))
+    if ADMIN_MODEL in job.params:
+        exporter = exporter_class(request, queryset=admin_queryset(job, request.user))
+    else:
+        exporter = exporter_class(request)
+        try:
+            allowed = exporter.allowed()
+        except (Http404, PermissionDenied):
+            allowed = False
+        if not allowed:
+            raise JobRefused(_("You may no longer run this report."))
     exporter.progress = report
     content = exporter.render(job.fmt)
     return Outcome(content=content, filename=f"{exporter.filename()}.{job.fmt}")

@@ -774,7 +774,11 @@ class World:
             status=Job.Status.DONE,
             filename="База.xlsx",
         )
-        self.job.file.save("baza.xlsx", ContentFile(b"PK"), save=True)
+        self.job.file.save(
+            "baza.xlsx",
+            ContentFile(export_lib.render_xlsx([["Файл задания"]])),
+            save=True,
+        )
 
     def attach(self, participant, role, username):
         user = f.UserFactory(username=username)
