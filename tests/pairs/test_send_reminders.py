@@ -4,11 +4,14 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+from celery.schedules import crontab
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from mentoring.celery import app
 from pairs.models import Pair, Plan, PlanItem, ReminderSent
+from pairs.tasks import send_reminder_digest
 from people.models import Role
 from tests import factories as f
 
@@ -187,3 +190,16 @@ def test_closed_pairs_and_bad_dates(programme, due):
     assert mail.outbox == []
     with pytest.raises(CommandError):
         call_command("send_reminders", "--date", "05.03.2026", stdout=StringIO())
+
+
+def test_the_digest_is_a_celery_task_that_beat_runs_every_morning(due, settings):
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks  # every scheduled task exists
+    morning = settings.CELERY_BEAT_SCHEDULE["reminder-digest"]["schedule"]
+    assert isinstance(morning, crontab) and morning.hour == {7}
+
+    send_reminder_digest.delay(DAY.isoformat())  # eager without a broker
+    assert [message.to for message in mail.outbox] == [["due@school.ru"]]
+    send_reminder_digest.delay(DAY.isoformat())  # the same day again: nothing
+    assert len(mail.outbox) == 1
