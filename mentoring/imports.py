@@ -129,6 +129,9 @@ class ImportFlow:
     detail_url: str = ""  # a URL name taking an existing record's pk
     actions: dict[str, Callable] = field(default_factory=dict)
     template_name: str = "imports/import.html"
+    # (flow, state, content, filename) -> Job: a confirmed file larger than
+    # IMPORT_BACKGROUND_BYTES is written by a background job with its progress.
+    background: Callable | None = None
 
     # -- the steps -----------------------------------------------------------------
     def handle(self) -> HttpResponse:
@@ -242,6 +245,9 @@ class ImportFlow:
             )
             return redirect(self.done_url)
         content, filename = claimed
+        if self.background and len(content) > settings.IMPORT_BACKGROUND_BYTES:
+            job = self.background(self, state, content, filename)
+            return redirect("jobs:detail", pk=job.pk)
         remembered = ImportMapping.remembered(self.organisation, self.kind.slug)
         try:
             _preview, counts = importer.apply(

@@ -329,6 +329,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+# A confirmed import file larger than this (bytes; ~1 000 rows) is written by a
+# background job with its progress.
+IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", "100000"))
 # A list export of more rows than this is prepared in the background.
 BACKGROUND_EXPORT_ROWS = int(os.environ.get("BACKGROUND_EXPORT_ROWS", "1000"))
 # A finished job's file is kept this many days, then deleted with the job.

@@ -16,6 +16,7 @@ from mentoring.lib.export import file_response
 from people import importing
 from people.access import hides_social_risk, require_curator
 from people.import_kinds import KINDS
+from people.jobs import start_import
 from people.services import create_study_groups
 
 
@@ -86,6 +87,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
         columns_help=importing.column_specs(base, organisation, hide_tier=hide_tier),
         detail_url=base.detail_url,
         actions={"groups": create_groups},
+        background=start_import,
     )
     return flow.handle()
 

@@ -5,7 +5,7 @@ meantime gets a refusal, not the file."""
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.test import RequestFactory
@@ -13,9 +13,12 @@ from django.utils.translation import gettext as _
 
 from mentoring import jobs
 from mentoring.jobs import JobRefused, Outcome
+from mentoring.lib import importer
 from mentoring.lib.export import XLSX, get_exporter
-from mentoring.models import Job
-from people.access import access_for
+from mentoring.lib.importer import ImportState
+from mentoring.models import ImportMapping, Job
+from people.access import access_for, hides_social_risk
+from people.import_kinds import KINDS
 from people.middleware import SESSION_KEY
 
 # Parameters of the request kept beside the query string.
@@ -104,3 +107,80 @@ def run_export(job: Job, report) -> Outcome:
     exporter.progress = report
     content = exporter.render(job.fmt)
     return Outcome(content=content, filename=f"{exporter.filename()}.{job.fmt}")
+
+
+def start_import(flow, state, content: bytes, filename: str) -> Job:
+    """Hand a confirmed import to a background job: the file is kept under a token
+    of its own, which only the job knows (a second confirmation finds nothing)."""
+    request = flow.request
+    state.token = importer.stash(
+        content=content,
+        filename=filename,
+        slug=flow.kind.slug,
+        organisation=flow.organisation,
+        user=request.user,
+    )
+    return jobs.start(
+        user=request.user,
+        organisation=flow.organisation,
+        kind=Job.Kind.IMPORT,
+        identifier=flow.kind.slug,
+        params={
+            "state": state.to_json(),
+            "done_url": flow.done_url,
+            CLIENT_IP: request.META.get("REMOTE_ADDR", ""),
+        },
+        title=f"{flow.page_title}: {filename}"[:200],
+    )
+
+
+def run_import(job: Job, report) -> Outcome:
+    """Write a confirmed import as its user, in one transaction (all or nothing)."""
+    request = request_for(job)
+    access = request.access
+    organisation = access.organisation
+    if (
+        not request.user.is_active
+        or organisation is None
+        or organisation.pk != job.organisation_id
+        or not access.is_manager
+        or job.identifier not in KINDS
+    ):
+        raise JobRefused(_("You may no longer import into this base."))
+    kind = KINDS[job.identifier](
+        organisation, user=request.user, hide_tier=hides_social_risk(request)
+    )
+    state = ImportState.from_json(job.params["state"])
+    claimed = importer.unstash(
+        token=state.token,
+        slug=job.identifier,
+        organisation=organisation,
+        user=request.user,
+        claim=True,
+    )
+    if claimed is None:
+        raise JobRefused(
+            _(
+                "This import has already been confirmed or has expired; nothing "
+                "was imported again."
+            )
+        )
+    content, filename = claimed
+    # The rows are written in one transaction: its progress goes to the cache.
+    report.to_row = False
+    try:
+        _preview, counts = importer.apply(
+            kind,
+            content=content,
+            filename=filename,
+            state=state,
+            remembered=ImportMapping.remembered(organisation, job.identifier),
+            progress=report,
+        )
+    except importer.Rejected as rejected:
+        raise JobRefused(
+            f"{rejected.message} {_('Upload the file again to see them.')}"
+        ) from rejected
+    except ValidationError as error:
+        raise JobRefused(" ".join(error.messages)) from error
+    return Outcome(result=importer.summary(counts))

@@ -353,6 +353,36 @@ class ImportState:
         state.checked = data.get("checked") == "1"
         return state
 
+    def to_json(self) -> dict:
+        """The state as JSON values (a background job carries it)."""
+        return {
+            "token": self.token,
+            "sheet": self.sheet,
+            "header": self.header,
+            "mapping": self.mapping,
+            "defaults": self.defaults,
+            "edits": [
+                [number, key, text] for (number, key), text in self.edits.items()
+            ],
+            "excluded": sorted(self.excluded),
+            "decisions": [[number, value] for number, value in self.decisions.items()],
+            "checked": self.checked,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ImportState:
+        return cls(
+            token=data["token"],
+            sheet=data["sheet"],
+            header=data["header"],
+            mapping=data["mapping"],
+            defaults=dict(data["defaults"]),
+            edits={(number, key): text for number, key, text in data["edits"]},
+            excluded=set(data["excluded"]),
+            decisions=dict(data["decisions"]),
+            checked=data["checked"],
+        )
+
 
 # --- The pipeline ------------------------------------------------------------------
 
@@ -609,11 +639,16 @@ def preview_file(kind, *, content, filename, state, remembered=None) -> Preview:
     )
 
 
-def apply(kind, *, content, filename, state, remembered=None) -> tuple[Preview, dict]:
+def apply(
+    kind, *, content, filename, state, remembered=None, progress=None
+) -> tuple[Preview, dict]:
     """Check the file once more and write it, in one transaction: every row the
-    preview would write, or nothing (Rejected)."""
+    preview would write, or nothing (Rejected). `progress(done, total, step)`
+    hears of the two steps (a background job's bar)."""
+    progress = progress or (lambda *args: None)
     with transaction.atomic():
         state.checked = True
+        progress(0, 2, gettext("Checking the rows"))
         preview = build_preview(
             kind,
             content=content,
@@ -623,6 +658,7 @@ def apply(kind, *, content, filename, state, remembered=None) -> tuple[Preview, 
         )
         if not preview.is_clean:
             raise Rejected(preview)
+        progress(1, 2, gettext("Saving the rows"))
         counts = kind.save(preview.to_write)
     counts.setdefault(SAME, preview.unchanged + preview.merged)
     counts.setdefault(EXCLUDED, preview.excluded)
