@@ -824,54 +824,57 @@ def candidate_rows(organisation: Organisation, *, exclude=()) -> list[Row]:
     """Every candidate (but the participants `exclude`) as a `Row` that the rules
     read like a `MentorProfile` loaded with `mentor_queryset()`, in one query (a
     login with several roles gives several rows of the same candidate)."""
-    fields = [
-        *MENTOR_VALUES,
-        *(f"participant__{name}" for name in PERSON_VALUES),
-        *RELATED_VALUES,
-    ]
     values = (
         candidates(MentorProfile.objects.annotate(load=open_load()), organisation)
         .exclude(participant_id__in=exclude)
         .order_by()
-        .values_list(*fields)
+        .values_list(
+            *MENTOR_VALUES,
+            *(f"participant__{name}" for name in PERSON_VALUES),
+            *RELATED_VALUES,
+        )
     )
+    person_at = len(MENTOR_VALUES)
+    related_at = person_at + len(PERSON_VALUES)
     rows: dict[int, Row] = {}
     for record in values:
-        row = dict(zip(fields, record, strict=True))
-        role = row["participant__user__memberships__role"]
-        found = rows.get(row["pk"])
+        (
+            category_code,
+            category_name,
+            organisation_name,
+            group_name,
+            grade,
+            role,
+            role_organisation_id,
+        ) = record[related_at:]
+        found = rows.get(record[0])  # the pk, first of MENTOR_VALUES
         if found is None:
+            mentor = dict(zip(MENTOR_VALUES, record[:person_at], strict=True))
             person = PersonRow(
-                pk=row["participant_id"],
-                **{name: row[f"participant__{name}"] for name in PERSON_VALUES},
-                organisation=Row(
-                    pk=row["participant__organisation_id"],
-                    short_name=row["participant__organisation__short_name"],
-                ),
-                study_group=None
-                if row["participant__study_group_id"] is None
-                else Row(
-                    pk=row["participant__study_group_id"],
-                    name=row["participant__study_group__name"],
-                    grade=row["participant__study_group__grade"],
-                ),
-                user=None
-                if row["participant__user_id"] is None
-                else Row(pk=row["participant__user_id"], memberships=Roles()),
+                pk=mentor["participant_id"],
+                **dict(zip(PERSON_VALUES, record[person_at:related_at], strict=True)),
             )
-            found = rows[row["pk"]] = Row(
-                **{name: row[name] for name in MENTOR_VALUES},
-                category=Row(code=row["category__code"], name=row["category__name"]),
+            person.organisation = Row(
+                pk=person.organisation_id, short_name=organisation_name
+            )
+            person.study_group = (
+                None
+                if person.study_group_id is None
+                else Row(pk=person.study_group_id, name=group_name, grade=grade)
+            )
+            person.user = (
+                None
+                if person.user_id is None
+                else Row(pk=person.user_id, memberships=Roles())
+            )
+            found = rows[record[0]] = Row(
+                **mentor,
+                category=Row(code=category_code, name=category_name),
                 participant=person,
             )
         if role is not None:
             found.participant.user.memberships.append(
-                Row(
-                    role=role,
-                    organisation_id=row[
-                        "participant__user__memberships__organisation_id"
-                    ],
-                )
+                Row(role=role, organisation_id=role_organisation_id)
             )
     return list(rows.values())
 
