@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from mentoring.celery import app as celery_app
+from mentoring.lib.export import ExportRefused
 from mentoring.models import Job
 
 logger = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ def execute(job_id: int) -> None:
     with override(settings.LANGUAGE_CODE):
         try:
             outcome = handler(job, Reporter(job))
-        except JobRefused as refused:
+        except (JobRefused, ExportRefused) as refused:
             finish(job, error=str(refused))
         except Exception:
             logger.exception("Background job %s (%s) failed", job.pk, job.identifier)

@@ -7,13 +7,15 @@ the higher apps.
 
 from datetime import date
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from mentoring.lib.export import get_exporter
+from mentoring.lib.export import ExportRefused, get_exporter
+from mentoring.lib.redirects import safe_next
 from mentoring.models import (
     MeetingType,
     MentoringForm,
@@ -313,7 +315,11 @@ def export(request: HttpRequest, identifier: str, fmt: str) -> HttpResponse:
     exporter = exporter_class(request)
     if not exporter.allowed():
         raise PermissionDenied
-    return exporter.response(fmt)
+    try:
+        return exporter.response(fmt)
+    except ExportRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(safe_next(request, request.headers.get("referer"), "/"))
 
 
 def not_built(request: HttpRequest, *args, **kwargs) -> HttpResponse:

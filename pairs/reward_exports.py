@@ -14,9 +14,19 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.exports import document_date
-from mentoring.lib.export import DOCX, PDF, XLSX, Exporter, register
+from mentoring.lib.export import (
+    DOCX,
+    PDF,
+    XLSX,
+    Exporter,
+    ExportRefused,
+    register,
+    render_pdf_documents,
+)
 from mentoring.lib.grammar import decline_names, decline_phrase, honorific, people_in
 from pairs.models import Reward
+from pairs.reward_forms import RewardFilterForm
+from pairs.reward_services import default_text
 from people.consent_services import publishable
 from people.exports import CuratorExporter
 from people.models import Participant
@@ -36,8 +46,6 @@ class RewardsExporter(CuratorExporter):
         if self._queryset is not None:
             queryset = self._queryset
         else:
-            from pairs.reward_forms import RewardFilterForm
-
             queryset = RewardFilterForm(
                 self.params, organisation=self.organisation
             ).filter(Reward.objects.for_organisation(self.organisation))
@@ -136,8 +144,6 @@ class RewardDocumentExporter(Exporter):
         return super().response(fmt)
 
     def context(self) -> dict:
-        from pairs.reward_services import default_text
-
         reward = self.reward()
         text = reward.text or default_text(
             kind=reward.kind,
@@ -257,3 +263,50 @@ DOCUMENTS = {
     RewardLetterExporter.document: RewardLetterExporter,
     RewardCertificateExporter.document: RewardCertificateExporter,
 }
+
+
+@register
+class RewardCertificatesExporter(CuratorExporter):
+    """Every certificate («грамота») of the register as filtered on its page
+    (`?year=2026`, a kind, a name) in one PDF, a page each, for printing them all at
+    once: prepared in the background."""
+
+    identifier = "reward-certificates"
+    verbose_name = _("Certificates of the rewards")
+    formats = (PDF,)
+    background = True
+
+    def queryset(self):
+        rewards = RewardFilterForm(self.params, organisation=self.organisation).filter(
+            Reward.objects.for_organisation(self.organisation)
+        )
+        return (
+            rewards.filter(kind__in=Reward.CERTIFICATE_KINDS)
+            .select_related("organisation", "person__study_group")
+            .order_by("awarded_on", "person__search_text", "pk")
+        )
+
+    def filename(self) -> str:
+        year = self.params.get("year", "")
+        return f"{self.verbose_name} {year}".strip()
+
+    def render(self, fmt: str) -> bytes:
+        rewards = list(self.queryset())
+        if not rewards:
+            raise ExportRefused(gettext("There is no certificate with these filters."))
+        documents = []
+        for reward in rewards:
+            one = RewardCertificateExporter(self.request)
+            one._reward = reward
+            documents.append(
+                (
+                    one.template_name,
+                    {"title": one.verbose_name, "landscape": True, **one.context()},
+                )
+            )
+        return render_pdf_documents(
+            documents,
+            request=self.request,
+            progress=self.report_progress if self.progress else None,
+            total=len(documents),
+        )

@@ -498,6 +498,7 @@ EXPORT_RULES: dict[str, Case] = {
     "pair-plan": Case(pair_page(), query=lambda w: {"pair": w.pair.pk}),
     "reward-letter": Case(managers(), query=lambda w: {"reward": w.reward.pk}),
     "reward-certificate": Case(managers(), query=lambda w: {"reward": w.reward.pk}),
+    "reward-certificates": Case(manager_list(), query=lambda w: {}),
     "consent-register": Case(manager_list(), query=lambda w: {}),
     "safeguarding-access-log": Case(rule(403, head=200), query=lambda w: {}),
     # --- municipal exporters (municipal/exports.py) ------------------------------

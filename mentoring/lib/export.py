@@ -40,6 +40,11 @@ MIN_WIDTH, MAX_WIDTH = 8, 60
 REGISTRY: dict[str, type[Exporter]] = {}
 
 
+class ExportRefused(Exception):
+    """The file cannot be made as asked (nothing matches): its message is said to
+    the user, and nothing is sent."""
+
+
 def register(cls: type[Exporter]) -> type[Exporter]:
     """Class decorator: make an exporter reachable at /export/<identifier>.<fmt>."""
     if cls.identifier in REGISTRY and REGISTRY[cls.identifier] is not cls:
@@ -290,6 +295,29 @@ def render_pdf(template_name: str, context: dict, request=None) -> bytes:
     return HTML(
         string=html, base_url=base_url, url_fetcher=_static_url_fetcher(base_url)
     ).write_pdf()
+
+
+def render_pdf_documents(
+    documents: Iterable[tuple[str, dict]], request=None, progress=None, total=None
+) -> bytes:
+    """One PDF of several documents (all certificates of a year), each laid out
+    on its own pages from its own template and context, in order."""
+    from weasyprint import HTML
+
+    base_url = request.build_absolute_uri("/") if request is not None else None
+    fetcher = _static_url_fetcher(base_url)
+    rendered = []
+    for number, (template_name, context) in enumerate(documents):
+        if progress is not None:
+            progress(number, total)
+        html = render_to_string(template_name, context, request=request)
+        rendered.append(
+            HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+        )
+    if not rendered:
+        raise ValueError("No documents to print")
+    pages = [page for document in rendered for page in document.pages]
+    return rendered[0].copy(pages).write_pdf()
 
 
 def _static_url_fetcher(base_url: str | None):

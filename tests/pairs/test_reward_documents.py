@@ -489,3 +489,48 @@ def test_titles_are_declined_by_the_library(title, case, expected):
 
 def test_organisation_genitive():
     assert grammar.organisation_genitive(SCHOOL[1]) == SCHOOL[2]
+
+
+# --- all certificates of a year in one PDF (a background job) ----------------------
+
+
+def test_all_certificates_of_a_year_print_in_one_pdf_a_page_each(client):
+    organisation = school_with_curator(client)
+    ivanov = teacher(organisation, ("Иванов", "Олег", "Петрович"))
+    woman = teacher(organisation, WOMAN[0])
+    grant(organisation, ivanov, Reward.Kind.CERTIFICATE)
+    grant(organisation, woman, Reward.Kind.MENTOR_OF_YEAR)
+    grant(organisation, woman, Reward.Kind.GRATITUDE)  # a letter: not here
+    old = grant(organisation, ivanov, Reward.Kind.CERTIFICATE)
+    Reward.objects.filter(pk=old.pk).update(awarded_on=date(2025, 5, 20))
+
+    page = client.get(reverse("rewards:list"), {"year": DAY.year}).content.decode()
+    start = reverse("jobs:start-export", args=["reward-certificates", "pdf"])
+    assert f'action="{start}"' in page
+    response = client.post(start, {"query": f"year={DAY.year}"})
+    job = response.wsgi_request.user.jobs.get()
+    assert job.status == job.Status.DONE, job.error
+    content = b"".join(client.get(reverse("jobs:download", args=[job.pk])))
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == 2  # the year's two certificates
+    texts = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
+    assert "Ефимова" in texts[0] and "Иванов" in texts[1]  # by date, then name
+    assert job.filename == f"Грамоты {DAY.year}.pdf"
+
+
+def test_no_certificate_in_the_year_is_a_clear_refusal(client):
+    organisation = school_with_curator(client)
+    grant(organisation, teacher(organisation), Reward.Kind.GRATITUDE)
+    start = reverse("jobs:start-export", args=["reward-certificates", "pdf"])
+    response = client.post(start, {"query": f"year={DAY.year}"})
+    job = response.wsgi_request.user.jobs.get()
+    assert job.status == job.Status.FAILED and not job.file
+    assert job.error == "Нет ни одной грамоты с такими условиями."
+    # The same export asked for directly says so on the page it came from.
+    direct = client.get(
+        reverse("export", args=["reward-certificates", "pdf"]),
+        {"year": DAY.year},
+        HTTP_REFERER="/rewards/",
+    )
+    assert direct["Location"] == "/rewards/"
+    assert "Нет ни одной грамоты" in client.get("/rewards/").content.decode()
