@@ -419,9 +419,12 @@ def _add_people(rows, ids, school_year) -> None:
         mentee__participant=OuterRef("pk"),
         pair__programme__organisation=OuterRef("organisation"),
     )
-    as_mentor = Pair.objects.filter(pair_in_year(school_year)).filter(
-        Q(mentor__participant=OuterRef("pk")) | Q(co_mentor__participant=OuterRef("pk"))
-    )
+    # Two EXISTS, not one over «mentor or second mentor»: each finds its pairs by
+    # an index instead of scanning every pair for every person.
+    pairs_in_year = Pair.objects.filter(pair_in_year(school_year))
+    as_mentor = Exists(
+        pairs_in_year.filter(mentor__participant=OuterRef("pk"))
+    ) | Exists(pairs_in_year.filter(co_mentor__participant=OuterRef("pk")))
     sensitive = MenteeProfile.categories.through.objects.filter(
         menteeprofile__participant=OuterRef("pk"), menteecategory__is_sensitive=True
     )
@@ -432,7 +435,7 @@ def _add_people(rows, ids, school_year) -> None:
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=school_year.starts_on))
         .annotate(
             is_mentee=Exists(as_mentee),
-            is_mentor=Exists(as_mentor),
+            is_mentor=as_mentor,
             is_sensitive=Exists(sensitive),
         )
         .values("organisation")
