@@ -4,6 +4,7 @@ rights — checked again when the job runs, so a user who lost the right in the
 meantime gets a refusal, not the file."""
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, QueryDict
@@ -21,18 +22,32 @@ from people.access import access_for, hides_social_risk
 from people.import_kinds import KINDS
 from people.middleware import SESSION_KEY
 
-# Parameters of the request kept beside the query string.
-CLIENT_IP = "_ip"
+# Parameters of the request kept beside the query string: the client's address
+# (for the access log) and the site's host and scheme (the request rebuilt by the
+# worker passes ALLOWED_HOSTS, and a PDF finds the static files).
+CLIENT_IP, HOST, SECURE = "_ip", "_host", "_secure"
 # An admin action's job: the model and the rows selected in the changelist.
 ADMIN_MODEL, ADMIN_IDS = "_admin_model", "_admin_ids"
 
 
-def job_params(request) -> dict:
-    """What a job needs to act as `request`: its query string and client address."""
+def origin(request) -> dict:
+    """Who asked, from where: kept with every job started by `request`."""
     return {
-        "query": request.GET.urlencode(),
         CLIENT_IP: request.META.get("REMOTE_ADDR", ""),
+        HOST: request.get_host(),
+        SECURE: request.is_secure(),
     }
+
+
+def default_host() -> str:
+    """A host the site answers to, for a job that did not record its own."""
+    hosts = [host for host in settings.ALLOWED_HOSTS if host and "*" not in host]
+    return (hosts[0] if hosts else "localhost").lstrip(".")
+
+
+def job_params(request) -> dict:
+    """What a job needs to act as `request`: its query string and origin."""
+    return {"query": request.GET.urlencode(), **origin(request)}
 
 
 def request_for(job: Job):
@@ -42,6 +57,8 @@ def request_for(job: Job):
         f"/export/{job.identifier}.{job.fmt}",
         data=QueryDict(params.get("query", "")),
         REMOTE_ADDR=params.get(CLIENT_IP) or "127.0.0.1",
+        HTTP_HOST=params.get(HOST) or default_host(),
+        secure=bool(params.get(SECURE)),
     )
     user = get_user_model().objects.get(pk=job.user_id)
     request.user = user
@@ -64,7 +81,7 @@ def background_admin_action(identifier: str, fmt: str = XLSX, description=None):
             identifier=identifier,
             fmt=fmt,
             params={
-                CLIENT_IP: request.META.get("REMOTE_ADDR", ""),
+                **origin(request),
                 ADMIN_MODEL: queryset.model._meta.label_lower,
                 ADMIN_IDS: list(queryset.values_list("pk", flat=True)),
             },
@@ -128,7 +145,7 @@ def start_import(flow, state, content: bytes, filename: str) -> Job:
         params={
             "state": state.to_json(),
             "done_url": flow.done_url,
-            CLIENT_IP: request.META.get("REMOTE_ADDR", ""),
+            **origin(request),
         },
         title=f"{flow.page_title}: {filename}"[:200],
     )

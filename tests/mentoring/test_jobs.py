@@ -239,3 +239,24 @@ def test_a_long_list_exports_in_the_background_a_short_one_at_once(
     page = client.get(reverse("people:mentee-list"), {"q": "о"}).content.decode()
     assert f'action="{start_url}"' in page
     assert 'name="query" value="q=%D0%BE"' in page  # the page's filters go along
+
+
+def test_a_pdf_job_is_built_for_the_site_it_was_asked_on(
+    client, curator, programme, settings
+):
+    """The worker rebuilds the request with the asking host: a PDF finds its
+    static files and the host passes ALLOWED_HOSTS (not Django's «testserver»)."""
+    settings.ALLOWED_HOSTS = ["nastavnik.school.ru"]
+    client.force_login(curator)
+    client.post(
+        reverse("jobs:start-export", args=["roadmap", "pdf"]),
+        {"query": f"programme={programme.pk}"},
+        HTTP_HOST="nastavnik.school.ru",
+    )
+    job = Job.objects.get()
+    assert job.status == Job.Status.DONE, job.error
+    assert job.params["_host"] == "nastavnik.school.ru"
+    assert job.file.read(5) == b"%PDF-"
+    assert request_for(job).get_host() == "nastavnik.school.ru"
+    job.params = {}
+    assert request_for(job).get_host() == "nastavnik.school.ru"  # a default
