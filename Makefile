@@ -60,3 +60,13 @@ lint: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache
+
+# The load test (README «Нагрузочный тест»), not part of `make test`: PostgreSQL and
+# Redis on 127.0.0.1, gunicorn + Celery + locust for about two minutes in all.
+.PHONY: loadtest
+$(VENV)/.installed-load: pyproject.toml | $(PY)
+	$(PIP) install --quiet ".[dev,load]"
+	touch $@
+
+loadtest: $(VENV)/.installed-load messages
+	$(PY) loadtest/run.py $(LOADTEST_ARGS)
