@@ -18,6 +18,7 @@ import itertools
 import json
 import math
 import os
+import random
 import re
 import time
 from html.parser import HTMLParser
@@ -237,14 +238,14 @@ class Mentor(PortalUser):
     @task(1)
     def pair_journal(self):
         if self.forms:
-            url = self.forms[hash(self) % len(self.forms)].removesuffix("new/")
+            url = random.choice(self.forms).removesuffix("new/")
             self.page(url, "/journal/pair/[id]/")
 
     @task(2)
     def log_meeting(self):
         if not self.forms:
             return
-        url = self.forms[int(time.monotonic()) % len(self.forms)]
+        url = random.choice(self.forms)
         form = self.page(url, "/journal/pair/[id]/new/")
         if form.status_code != 200:
             return
@@ -276,7 +277,7 @@ class Exporter(PortalUser):
 
     @task
     def export(self):
-        report = EXPORTS[hash((self.username, time.monotonic())) % len(EXPORTS)]
+        report = random.choice(EXPORTS)
         with self.client.post(
             f"/jobs/export/{report}",
             data={

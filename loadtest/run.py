@@ -369,7 +369,7 @@ def main() -> int:
             f"(once all are logged in: {pages_p95:.0f} ms over "
             f"{pages.get('count', 0)} requests)   errors: {errors}"
         )
-        print(f"machine: {machine}; logs in {work}")
+        print(f"machine: {machine}")
         if not options.no_readme:
             row = [
                 now.strftime("%Y-%m-%d %H:%M UTC"),
