@@ -6,10 +6,23 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import MeetingType, MentoringForm, Programme
 from pairs.forms import DateInput
+from pairs.journal_services import meeting_type_topic
 from pairs.models import Meeting, Pair
 from people.models import MentorProfile
 
 TEXTAREA = {"rows": 2}
+
+
+class MeetingTypeSelect(forms.Select):
+    """Each option carries its type's default topic (`data-topic`), which the
+    topic field follows in the browser (`data-topic-from`, static/js/site.js)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-topic"] = meeting_type_topic(instance)
+        return option
 
 
 class MeetingForm(forms.Form):
@@ -20,6 +33,7 @@ class MeetingForm(forms.Form):
         label=_("Meeting type"),
         queryset=MeetingType.objects.filter(is_general=False, is_active=True),
         empty_label=None,
+        widget=MeetingTypeSelect,
     )
     held_on = forms.DateField(label=_("Date"), widget=DateInput)
     duration_minutes = forms.IntegerField(
@@ -31,6 +45,7 @@ class MeetingForm(forms.Form):
         max_length=500,
         required=False,
         help_text=_("Leave empty to use the name of the meeting type."),
+        widget=forms.TextInput(attrs={"data-topic-from": "id_meeting_type"}),
     )
     summary = forms.CharField(
         label=_("What was done"),
@@ -92,14 +107,14 @@ class MeetingForm(forms.Form):
             Meeting.Format.GROUP if self.is_group else Meeting.Format.IN_PERSON,
         )
         if next_type is not None:
-            self.initial.setdefault("topic", next_type.name)
+            self.initial.setdefault("topic", meeting_type_topic(next_type))
         if self.is_group:
             self.initial.setdefault("present", [m.mentee_id for m in memberships])
 
     def clean(self):
         data = super().clean()
         if not data.get("topic") and data.get("meeting_type"):
-            data["topic"] = data["meeting_type"].name
+            data["topic"] = meeting_type_topic(data["meeting_type"])
         return data
 
     def service_kwargs(self) -> dict:

@@ -80,6 +80,23 @@ def _check_meeting_fields(
         errors.setdefault("topic", []).append(_("Write the topic of the meeting."))
 
 
+def meeting_type_topic(meeting_type: MeetingType) -> str:
+    """The default topic of a meeting of this type: the type's name in the
+    catalogue («Встреча-знакомство»), which a school may edit."""
+    return meeting_type.name
+
+
+def topic_following_type(meeting_type: MeetingType, topic: str) -> str:
+    """The topic to save: a topic left at another type's default (the mentor
+    changed the type and kept the old default) becomes this type's default; a
+    topic the mentor typed is kept."""
+    topic = topic.strip()
+    others = MeetingType.objects.exclude(pk=meeting_type.pk)
+    if topic and others.filter(name=topic).exists():
+        return meeting_type_topic(meeting_type)
+    return topic
+
+
 def _check_attendance(errors: dict, *, pair: Pair, present: Collection[int] | None):
     if present is None:
         return
@@ -163,6 +180,7 @@ def meeting_record(
     the mentees who came; None for a pair where attendance is not kept). A second
     meeting of the same type on the same day needs `confirm_same_day`."""
     today = today or timezone.localdate()
+    topic = topic_following_type(meeting_type, topic)
     role = role_of(by, pair)
     if role not in (Feedback.Role.MENTOR, Feedback.Role.CURATOR):
         raise ValidationError(
@@ -263,6 +281,7 @@ def meeting_update(
         raise ValidationError(
             _("Only the author of the entry or the curator can correct it.")
         )
+    topic = topic_following_type(meeting_type, topic)
     errors: dict = {}
     if meeting.pair_id and meeting_type.is_general:
         errors.setdefault("meeting_type", []).append(

@@ -19,6 +19,10 @@
  *   data-check-all="name"  on a checkbox: tick or untick every checkbox named
  *                          "name" (bulk actions on a list); it shows whether all,
  *                          some or none are ticked.
+ *   data-topic-from="id"   on a text field: when the select with that id changes, put
+ *                          the chosen option's data-topic into the field, unless the
+ *                          user typed their own (the field is empty or holds the
+ *                          data-topic of one of the options).
  *
  * The default "please wait" text comes from <body data-wait-text="…">, so it is
  * translated by the template, not here.
@@ -176,6 +180,29 @@
       var ticked = boxes.filter(function (box) { return box.checked; }).length;
       master.checked = boxes.length > 0 && ticked === boxes.length;
       master.indeterminate = ticked > 0 && ticked < boxes.length;
+    });
+  });
+
+  // data-topic-from: the meeting topic follows the meeting type's default topic.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.tagName !== "SELECT" || !select.id) {
+      return;
+    }
+    var fields = document.querySelectorAll('[data-topic-from="' + select.id + '"]');
+    if (!fields.length) {
+      return;
+    }
+    var defaults = Array.prototype.map.call(select.options, function (option) {
+      return option.getAttribute("data-topic") || "";
+    });
+    var chosen = select.options[select.selectedIndex];
+    var topic = chosen ? chosen.getAttribute("data-topic") || "" : "";
+    Array.prototype.forEach.call(fields, function (field) {
+      var typed = field.value.trim();
+      if (typed === "" || defaults.indexOf(typed) !== -1) {
+        field.value = topic;
+      }
     });
   });
 
