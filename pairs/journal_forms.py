@@ -79,7 +79,6 @@ class MeetingForm(forms.Form):
         else:
             del self.fields["present"]
         if meeting is not None:
-            del self.fields["confirm_same_day"]
             self.initial.update(
                 {
                     "meeting_type": meeting.meeting_type_id,

@@ -134,6 +134,13 @@ def _check_same_day(
         )
 
 
+SAME_DAY_MESSAGE = _(
+    "The meeting «%(type)s» of %(date)s is already in the journal of this "
+    "pair. If this is a separate meeting on the same day, tick the box below "
+    "and save again."
+)
+
+
 def _lock(queryset: QuerySet, pk: int) -> None:
     """Hold the row of the pair (or programme) until the meeting is saved, so two
     submits of one form at the same moment are checked one after the other."""
@@ -208,11 +215,7 @@ def meeting_record(
     _check_same_day(
         errors,
         same_day=pair.meetings.all(),
-        message=_(
-            "The meeting «%(type)s» of %(date)s is already in the journal of this "
-            "pair. If this is a separate meeting on the same day, tick the box below "
-            "and save again."
-        ),
+        message=SAME_DAY_MESSAGE,
         meeting_type=meeting_type,
         held_on=held_on,
         confirmed=confirm_same_day,
@@ -266,8 +269,11 @@ def meeting_update(
     result: str = "",
     next_step: str = "",
     present: Collection[int] | None = None,
+    confirm_same_day: bool = False,
     today: date | None = None,
 ) -> Meeting:
+    """Correct an entry; moving it onto the date and type of another meeting of
+    the pair needs `confirm_same_day`, as logging a second one does."""
     today = today or timezone.localdate()
     if not can_edit(meeting, by, today=today):
         if meeting.author_id == by.pk:
@@ -301,6 +307,15 @@ def meeting_update(
     )
     if meeting.pair_id:
         _check_attendance(errors, pair=meeting.pair, present=present)
+        _lock(Pair.objects.all(), meeting.pair_id)
+        _check_same_day(
+            errors,
+            same_day=meeting.pair.meetings.exclude(pk=meeting.pk),
+            message=SAME_DAY_MESSAGE,
+            meeting_type=meeting_type,
+            held_on=held_on,
+            confirmed=confirm_same_day,
+        )
     _refuse(errors)
     meeting.meeting_type = meeting_type
     meeting.held_on = held_on

@@ -62,6 +62,43 @@ def test_another_type_another_day_or_another_pair_is_no_duplicate(
     assert Meeting.objects.count() == 4
 
 
+def test_correcting_an_entry_onto_another_meeting_needs_the_confirmation(pair, mentor):
+    record(pair, mentor)
+    other = record(pair, mentor, meeting_type=mtype("trial"), topic="Проба")
+    correction = {
+        "meeting": other,
+        "by": mentor,
+        "meeting_type": mtype("introduction"),
+        "held_on": TODAY,
+        "duration_minutes": 45,
+        "format": other.format,
+        "topic": "Проба",
+    }
+    with pytest.raises(ValidationError) as caught:
+        js.meeting_update(**correction)
+    assert "confirm_same_day" in caught.value.message_dict
+    other.refresh_from_db()
+    assert other.meeting_type == mtype("trial")
+    js.meeting_update(**correction, confirm_same_day=True)
+    other.refresh_from_db()
+    assert other.meeting_type == mtype("introduction")
+
+
+def test_correcting_an_entry_is_no_duplicate_of_itself(pair, mentor):
+    meeting = record(pair, mentor)
+    js.meeting_update(
+        meeting=meeting,
+        by=mentor,
+        meeting_type=meeting.meeting_type,
+        held_on=meeting.held_on,
+        duration_minutes=60,
+        format=meeting.format,
+        topic=meeting.topic,
+    )
+    meeting.refresh_from_db()
+    assert meeting.duration_minutes == 60
+
+
 def test_the_general_meeting_twice_is_refused_unless_confirmed(curator, programme):
     general(programme, curator)
     with pytest.raises(ValidationError) as caught:
@@ -142,6 +179,25 @@ def test_editing_a_meeting_shows_no_confirmation(client, pair, mentor):
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.duration_minutes == 30
+
+
+def test_the_edit_page_offers_the_confirmation_when_the_entry_collides(
+    client, pair, mentor
+):
+    record(pair, mentor)
+    other = record(pair, mentor, meeting_type=mtype("trial"), topic="Проба")
+    client.force_login(mentor)
+    url = reverse("journal:update", args=[other.pk])
+    response = client.post(url, meeting_data(topic="Проба"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert ALREADY in body and CONFIRM_LABEL in body
+    other.refresh_from_db()
+    assert other.meeting_type == mtype("trial")
+    response = client.post(url, meeting_data(topic="Проба", confirm_same_day="on"))
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.meeting_type == mtype("introduction")
 
 
 def test_a_double_post_of_the_general_meeting_logs_one(client, curator, programme):
