@@ -94,7 +94,12 @@ def annotated_pairs(pairs, *, today: date) -> list[Pair]:
             ),
             final_held=Exists(held.filter(meeting_type__code="final")),
         )
-        .select_related("programme", "mentor__participant", "co_mentor__participant")
+        .select_related(
+            "programme",
+            "role_variant",
+            "mentor__participant",
+            "co_mentor__participant",
+        )
         .prefetch_related(
             Prefetch(
                 "memberships",
