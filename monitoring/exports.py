@@ -371,12 +371,9 @@ class MonitoringReportExporter(ProgrammeExporter):
                 self.school_year(),
                 hide_tier=hides_social_risk(self.request),
             )
+            by_campaign = stats.campaigns_question_stats(self._data.campaigns)
             self._data.campaign_stats = [
-                (
-                    campaign,
-                    self._data.rates.get(campaign.pk),
-                    stats.question_stats(campaign),
-                )
+                (campaign, self._data.rates.get(campaign.pk), by_campaign[campaign.pk])
                 for campaign in self._data.campaigns
             ]
         return self._data

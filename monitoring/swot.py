@@ -115,8 +115,10 @@ def campaign_url(campaign) -> str:
 def item_points(campaigns) -> list[SwotPoint]:
     """high-item and low-item: the best and worst rated scale items of the year."""
     rated = []
+    campaigns = list(campaigns)
+    by_campaign = stats.campaigns_question_stats(campaigns)
     for campaign in campaigns:
-        for stat in stats.question_stats(campaign):
+        for stat in by_campaign[campaign.pk]:
             if stat.question.kind != Question.Kind.SCALE or stat.mean is None:
                 continue
             if stat.question.topic == BECOME_MENTOR_TOPIC:
