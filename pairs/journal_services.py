@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import MeetingType, Programme
 from pairs.models import Feedback, Meeting, MeetingAttendance, MeetingComment, Pair
+from pairs.plan_services import plan_item_done_by_meeting
 from people.models import Membership, Role, User
 
 MANAGER_ROLES = (Role.HEAD, Role.DEPUTY, Role.CURATOR)
@@ -185,7 +186,8 @@ def meeting_record(
 ) -> Meeting:
     """Log a meeting of a pair or group with its attendance (`present`: the ids of
     the mentees who came; None for a pair where attendance is not kept). A second
-    meeting of the same type on the same day needs `confirm_same_day`."""
+    meeting of the same type on the same day needs `confirm_same_day`. The plan's
+    earliest open item of the meeting's type is done with it."""
     today = today or timezone.localdate()
     topic = topic_following_type(meeting_type, topic)
     role = role_of(by, pair)
@@ -237,6 +239,7 @@ def meeting_record(
     meeting.full_clean()
     meeting.save()
     _save_attendance(meeting, present)
+    plan_item_done_by_meeting(meeting=meeting, by=by)
     return meeting
 
 

@@ -197,11 +197,19 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None, pair=pair)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting_record(pair=pair, by=request.user, **form.service_kwargs())
+            meeting = meeting_record(
+                pair=pair, by=request.user, **form.service_kwargs()
+            )
         except ValidationError as error:
             apply_refusal(form, error)
         else:
             messages.success(request, gettext("The meeting is logged."))
+            for item in meeting.plan_items.all():
+                messages.success(
+                    request,
+                    gettext("The plan item «%(item)s» is marked done.")
+                    % {"item": item},
+                )
             return redirect(after_logging(role, pair))
     return render(
         request,

@@ -662,6 +662,15 @@ class PlanTemplateItem(models.Model):
     due_week = models.PositiveSmallIntegerField(
         _("due in week"), help_text=_("Weeks after the start of the plan.")
     )
+    meeting_type = models.ForeignKey(
+        MeetingType,
+        verbose_name=_("meeting type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A logged meeting of this type marks the item done."),
+    )
 
     class Meta:
         verbose_name = _("item of a plan template")
@@ -747,6 +756,23 @@ class PlanItem(models.Model):
     evidence_note = models.TextField(_("evidence"), blank=True)
     evidence_file = models.FileField(
         _("evidence file"), upload_to="plans/%Y/", blank=True
+    )
+    meeting_type = models.ForeignKey(
+        MeetingType,
+        verbose_name=_("meeting type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A logged meeting of this type marks the item done."),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("done at the meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_items",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

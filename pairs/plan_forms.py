@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.lib.files import EVIDENCE_ACCEPT
-from mentoring.models import MentoringForm
+from mentoring.models import MeetingType, MentoringForm
 from pairs.forms import DateInput
 from pairs.models import Pair, PlanItem, PlanTemplate
 from pairs.plan_services import (
@@ -87,6 +87,15 @@ class PlanItemForm(forms.Form):
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
     reporting_form = forms.CharField(
         label=_("Form of reporting"), max_length=255, required=False
+    )
+    meeting_type = forms.ModelChoiceField(
+        label=_("Done by the meeting"),
+        queryset=MeetingType.objects.filter(is_general=False, is_active=True),
+        required=False,
+        empty_label=_("ticked by hand"),
+        help_text=_(
+            "Logging a meeting of this type in the journal marks the item done."
+        ),
     )
     evidence_note = forms.CharField(
         label=_("Evidence"),

@@ -17,7 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.lib.files import validate_evidence_file
-from pairs.models import Pair, Plan, PlanItem, PlanTemplate
+from mentoring.models import MeetingType
+from pairs.models import Meeting, Pair, Plan, PlanItem, PlanTemplate
 from people.models import User
 
 TEACHER_MIN_MONTHS, TEACHER_MAX_MONTHS = 3, 12
@@ -129,6 +130,7 @@ def plan_create(
                 order=template_item.order,
                 activity=template_item.activity,
                 reporting_form=template_item.reporting_form,
+                meeting_type_id=template_item.meeting_type_id,
                 deadline=item_deadline(starts_on, ends_on, template_item.due_week),
             )
             for template_item in template.items.all()
@@ -185,6 +187,7 @@ def plan_item_add(
     reporting_form: str = "",
     evidence_note: str = "",
     evidence_file=None,
+    meeting_type: MeetingType | None = None,
 ) -> PlanItem:
     _check_deadline(plan, deadline)
     validate_evidence_file(evidence_file)
@@ -196,6 +199,7 @@ def plan_item_add(
         deadline=deadline,
         reporting_form=reporting_form.strip(),
         evidence_note=evidence_note.strip(),
+        meeting_type=meeting_type,
     )
     if evidence_file:
         item.evidence_file = evidence_file
@@ -214,6 +218,7 @@ def plan_item_update(
     reporting_form: str = "",
     evidence_note: str = "",
     evidence_file=None,
+    meeting_type: MeetingType | None = None,
 ) -> PlanItem:
     _check_deadline(item.plan, deadline)
     validate_evidence_file(evidence_file)
@@ -221,6 +226,7 @@ def plan_item_update(
     item.deadline = deadline
     item.reporting_form = reporting_form.strip()
     item.evidence_note = evidence_note.strip()
+    item.meeting_type = meeting_type
     if evidence_file:
         item.evidence_file = evidence_file
     item.full_clean()
@@ -251,7 +257,7 @@ def plan_item_set_status(
             )
         item.done_on, item.done_by = done_on, by
     else:
-        item.done_on, item.done_by = None, None
+        item.done_on, item.done_by, item.meeting = None, None, None
     item.status = status
     if evidence_note.strip():
         item.evidence_note = evidence_note.strip()
@@ -259,6 +265,31 @@ def plan_item_set_status(
         item.evidence_file = evidence_file
     item.full_clean()
     item.save()
+    return item
+
+
+def plan_item_done_by_meeting(*, meeting: Meeting, by: User) -> PlanItem | None:
+    """A logged meeting ticks the plan: the earliest open item of its type (by
+    deadline) is done on the meeting's date, linked to it. Items without a type
+    are ticked by hand. Called by `meeting_record` in its transaction."""
+    if meeting.pair_id is None:
+        return None
+    item = (
+        PlanItem.objects.select_for_update()
+        .filter(
+            plan__pair_id=meeting.pair_id,
+            meeting_type_id=meeting.meeting_type_id,
+            status__in=OPEN_ITEM_STATUSES,
+        )
+        .order_by("deadline", "order", "pk")
+        .first()
+    )
+    if item is None:
+        return None
+    item.status = PlanItem.Status.DONE
+    item.done_on, item.done_by, item.meeting = meeting.held_on, by, meeting
+    item.full_clean()
+    item.save(update_fields=["status", "done_on", "done_by", "meeting", "updated_at"])
     return item
 
 

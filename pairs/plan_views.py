@@ -111,7 +111,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Plan.objects.filter(pair=pair)
         .select_related("template")
         .prefetch_related(
-            Prefetch("items", queryset=PlanItem.objects.select_related("done_by"))
+            Prefetch(
+                "items",
+                queryset=PlanItem.objects.select_related(
+                    "done_by", "meeting_type", "meeting"
+                ),
+            )
         )
         .first()
     )
@@ -220,6 +225,7 @@ def plan_item_update_view(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": item.activity,
             "deadline": item.deadline,
             "reporting_form": item.reporting_form,
+            "meeting_type": item.meeting_type_id,
             "evidence_note": item.evidence_note,
         },
     )
