@@ -152,20 +152,25 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def file_context(participant) -> dict:
+    """Every record of the pupil's file; each knows its pupil without a query of
+    its own (the page asks of each preventive entry who may change it)."""
+
+    def of(queryset) -> list:
+        records = list(queryset.filter(participant=participant))
+        for record in records:
+            record.participant = participant
+        return records
+
     return {
         "participant": participant,
-        "diagnostics": list(SocialDiagnostics.objects.filter(participant=participant)),
-        "programmes": list(
-            RehabilitationProgramme.objects.filter(
-                participant=participant
-            ).prefetch_related("activities")
+        "diagnostics": of(SocialDiagnostics.objects.all()),
+        "programmes": of(
+            RehabilitationProgramme.objects.prefetch_related("activities")
         ),
-        "visits": list(HomeVisitAct.objects.filter(participant=participant)),
+        "visits": of(HomeVisitAct.objects.all()),
         "family_card": FamilyCard.objects.filter(participant=participant).first(),
-        "preventive": list(PreventiveWorkEntry.objects.filter(participant=participant)),
-        "registrations": list(
-            PreventionRegistration.objects.filter(participant=participant)
-        ),
+        "preventive": of(PreventiveWorkEntry.objects.all()),
+        "registrations": of(PreventionRegistration.objects.all()),
     }
 
 
