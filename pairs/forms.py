@@ -317,8 +317,15 @@ class PairTerminateForm(forms.Form):
     ended_on = forms.DateField(
         label=_("Terminated on"), widget=DateInput, initial=timezone.localdate
     )
+    end_reason = forms.ChoiceField(
+        label=_("Cause"),
+        choices=[("", "---------"), *Pair.EndReason.choices],
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(
-        label=_("Reason for termination"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Reason for termination"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What happened, in a few words: it stays in the pair's history."),
     )
 
 

@@ -453,10 +453,17 @@ def feedback_leave(
     return feedback
 
 
+FINAL_MEETING = "final"
+
+
 def final_feedback_open(pair: Pair, *, today: date) -> bool:
-    """Final feedback is asked at the end: the pair is closed, or its planned end
-    is at most two weeks away."""
-    return not pair.is_open or (pair.planned_end_on - today).days <= FINAL_FEEDBACK_DAYS
+    """Final feedback is asked at the end: the pair is closed, its planned end is
+    at most two weeks away, or its «итоговая встреча» is in the journal."""
+    return (
+        not pair.is_open
+        or (pair.planned_end_on - today).days <= FINAL_FEEDBACK_DAYS
+        or pair.meetings.filter(meeting_type__code=FINAL_MEETING).exists()
+    )
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from pairs.journal_forms import (
     MeetingForm,
 )
 from pairs.journal_services import (
+    FINAL_MEETING,
     can_edit,
     feedback_leave,
     final_feedback_leave,
@@ -210,11 +211,31 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
                     gettext("The plan item «%(item)s» is marked done.")
                     % {"item": item},
                 )
+            if asks_final_feedback(meeting, request.user):
+                messages.info(
+                    request,
+                    gettext(
+                        "The final meeting is logged: leave your final feedback on "
+                        "the pair."
+                    ),
+                )
+                return redirect("journal:final-feedback", pair.pk)
             return redirect(after_logging(role, pair))
     return render(
         request,
         "pairs/journal_meeting_form.html",
         {"form": form, "pair": pair, "role": role, "meeting": None},
+    )
+
+
+def asks_final_feedback(meeting: Meeting, user) -> bool:
+    """After the «итоговая встреча» its author is sent to the final feedback,
+    unless they already left it."""
+    return (
+        meeting.meeting_type.code == FINAL_MEETING
+        and not Feedback.objects.filter(
+            pair=meeting.pair, author=user, kind=Feedback.Kind.FINAL
+        ).exists()
     )
 
 

@@ -80,6 +80,18 @@ class Pair(models.Model):
         TRAJECTORY = "trajectory", _("educational trajectory")
         OTHER = "other", _("other")
 
+    class EndReason(models.TextChoices):
+        """Why a pair was declined or ended early: the short list a curator picks
+        from (with a text), so terminations can be counted by cause."""
+
+        MENTEE_DECLINED = "mentee_declined", _("the mentee declined")
+        MENTOR_DECLINED = "mentor_declined", _("the mentor declined")
+        MENTEE_LEFT = "mentee_left", _("the mentee left the organisation")
+        MENTOR_LEFT = "mentor_left", _("the mentor left or cannot continue")
+        NO_CONTACT = "no_contact", _("the pair did not get along")
+        NOT_MEETING = "not_meeting", _("the pair does not meet")
+        OTHER = "other", _("another reason")
+
     programme = models.ForeignKey(
         Programme,
         verbose_name=_("programme"),
@@ -141,6 +153,12 @@ class Pair(models.Model):
     )
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     termination_reason = models.TextField(_("reason for termination"), blank=True)
+    end_reason = models.CharField(
+        _("cause of termination"),
+        max_length=20,
+        choices=EndReason.choices,
+        blank=True,
+    )
     order_number = models.CharField(_("order No."), max_length=50, blank=True)
     order_date = models.DateField(_("order date"), null=True, blank=True)
     result = models.TextField(_("result"), blank=True)

@@ -517,12 +517,22 @@ def pair_close(
 
 
 @transaction.atomic
-def pair_terminate(*, pair: Pair, ended_on, reason: str, by: User | None) -> Pair:
-    """Stop a pair before its end: the mentees wait for a mentor again and their
+def pair_terminate(
+    *,
+    pair: Pair,
+    ended_on,
+    reason: str,
+    by: User | None,
+    end_reason: str = "",
+) -> Pair:
+    """Decline or stop a pair before its end, for a cause from the short list
+    (`Pair.EndReason`) and a text: the mentees wait for a mentor again and their
     requests are open again. The pair, its mentees and meetings are kept."""
     refusal = Refusal()
     check_closing(refusal, pair=pair, ended_on=ended_on)
     reason = (reason or "").strip()
+    if end_reason not in Pair.EndReason.values:
+        refusal.add("end_reason", _("Choose the cause of the termination."), "required")
     if not reason:
         refusal.add("reason", _("Give the reason for the termination."), "required")
     refusal.raise_if_any()
@@ -530,8 +540,17 @@ def pair_terminate(*, pair: Pair, ended_on, reason: str, by: User | None) -> Pai
     pair.status = Pair.Status.TERMINATED
     pair.ended_on = ended_on
     pair.termination_reason = reason
+    pair.end_reason = end_reason
     pair.full_clean()
-    pair.save(update_fields=["status", "ended_on", "termination_reason", "updated_at"])
+    pair.save(
+        update_fields=[
+            "status",
+            "ended_on",
+            "termination_reason",
+            "end_reason",
+            "updated_at",
+        ]
+    )
     mentees_release(
         pair,
         ended_on=ended_on,

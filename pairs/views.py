@@ -381,7 +381,11 @@ def pair_terminate_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=PairTerminateForm,
         service=pair_terminate,
-        arguments=lambda data: {"ended_on": data["ended_on"], "reason": data["reason"]},
+        arguments=lambda data: {
+            "ended_on": data["ended_on"],
+            "reason": data["reason"],
+            "end_reason": data["end_reason"],
+        },
         template="pairs/pair_terminate.html",
         success=gettext("The pair or group is terminated; its mentees wait again."),
     )

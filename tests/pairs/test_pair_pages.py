@@ -560,7 +560,9 @@ def test_detail_shows_people_meetings_and_history(client, curator, programme):
 
 def test_a_closed_pair_offers_no_actions(client, curator, programme):
     pair = formed_pair(programme, curator)
-    services.pair_terminate(pair=pair, ended_on=TODAY, reason="Причина", by=curator)
+    services.pair_terminate(
+        pair=pair, ended_on=TODAY, reason="Причина", by=curator, end_reason="other"
+    )
     client.force_login(curator)
     body = client.get(reverse("pairs:detail", args=[pair.pk])).content.decode()
     assert reverse("pairs:close", args=[pair.pk]) not in body
@@ -618,7 +620,12 @@ def test_terminate_through_the_page(client, curator, programme):
     assert response.status_code == 200
     assert "reason" in response.context["form"].errors
     response = client.post(
-        url, {"ended_on": TODAY.isoformat(), "reason": "Наставник уволился"}
+        url,
+        {
+            "ended_on": TODAY.isoformat(),
+            "reason": "Наставник уволился",
+            "end_reason": "mentor_left",
+        },
     )
     assert response.status_code == 302
     pair.refresh_from_db()

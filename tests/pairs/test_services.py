@@ -402,7 +402,11 @@ def test_a_closed_pair_of_the_same_form_does_not_block(programme, curator, org):
     mentee = new_mentee(org)
     first = create(programme, curator, mentees=[mentee])
     services.pair_terminate(
-        pair=first, ended_on=TODAY, reason="Переезд наставника", by=curator
+        pair=first,
+        ended_on=TODAY,
+        reason="Переезд наставника",
+        by=curator,
+        end_reason=Pair.EndReason.MENTOR_LEFT,
     )
     assert create(programme, curator, mentees=[mentee]).pk != first.pk
 
@@ -742,7 +746,11 @@ def test_close_refuses_a_closed_pair(active_pair, curator):
 
 def test_terminate_sends_mentees_back_to_waiting(active_pair, curator):
     services.pair_terminate(
-        pair=active_pair, ended_on=TODAY, reason="Наставник уволился", by=curator
+        pair=active_pair,
+        ended_on=TODAY,
+        reason="Наставник уволился",
+        by=curator,
+        end_reason=Pair.EndReason.MENTOR_LEFT,
     )
     pair = Pair.objects.get(pk=active_pair.pk)
     assert pair.status == Pair.Status.TERMINATED
@@ -785,7 +793,11 @@ def test_terminate_refuses_a_closed_pair_and_a_future_date(active_pair, curator)
     )
     assert codes(error)["ended_on"] == ["future"]
     services.pair_terminate(
-        pair=active_pair, ended_on=TODAY, reason="Причина", by=curator
+        pair=active_pair,
+        ended_on=TODAY,
+        reason="Причина",
+        by=curator,
+        end_reason=Pair.EndReason.OTHER,
     )
     error = refused(
         services.pair_terminate,
