@@ -10,6 +10,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 
 import pytest  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from pytest_django.plugin import blocking_manager_key  # noqa: E402
 
 from people.models import Role  # noqa: E402
 from tests import factories as f  # noqa: E402
@@ -19,6 +20,20 @@ from tests import factories as f  # noqa: E402
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("loaddata", "catalogues", verbosity=0)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (tests/test_celery_worker.py: a worker process must
+    see committed rows) ends with a flush of every table, the catalogues loaded
+    once per session included: load them again for the tests after it."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    # After the last test the test database is gone already.
+    if nextitem is not None and marker is not None and marker.kwargs.get("transaction"):
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("loaddata", "catalogues", verbosity=0)
+    return result
 
 
 @pytest.fixture

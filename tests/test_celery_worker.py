@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -45,23 +46,26 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def broker(settings):
+def queue(settings):
+    """A queue of this run's own on Redis: another test run on the machine (and
+    its worker) never takes this run's job."""
     client = redis.Redis.from_url(BROKER)
     try:
         client.ping()
     except redis.exceptions.ConnectionError:
         pytest.fail(f"Redis is not running at {BROKER}: `make test` starts it")
-    client.flushdb()
-    previous = celery_app.conf.broker_url
+    name = f"test-jobs-{uuid.uuid4().hex}"
+    previous = celery_app.conf.broker_url, celery_app.conf.task_default_queue
     celery_app.conf.broker_url = BROKER
+    celery_app.conf.task_default_queue = name
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = BROKER
-    yield client
-    celery_app.conf.broker_url = previous
-    client.flushdb()
+    yield client, name
+    celery_app.conf.broker_url, celery_app.conf.task_default_queue = previous
+    client.delete(name)
 
 
-def start_worker(tmp_path):
+def start_worker(tmp_path, queue_name: str):
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -81,6 +85,8 @@ def start_worker(tmp_path):
             "-A",
             "mentoring",
             "worker",
+            "--queues",
+            queue_name,
             "--pool=solo",
             "--loglevel=INFO",
             "--without-gossip",
@@ -96,8 +102,9 @@ def start_worker(tmp_path):
 
 
 def test_a_real_worker_takes_a_queued_export_to_done(
-    client, curator, organisation, broker, tmp_path, rf
+    client, curator, organisation, queue, tmp_path, rf
 ):
+    redis_client, queue_name = queue
     Participant.objects.bulk_create(
         Participant(
             organisation=organisation,
@@ -124,9 +131,9 @@ def test_a_real_worker_takes_a_queued_export_to_done(
     )
     job.refresh_from_db()
     assert job.status == Job.Status.QUEUED  # no worker yet: it waits in Redis
-    assert broker.llen("celery") == 1
+    assert redis_client.llen(queue_name) == 1
 
-    worker, log = start_worker(tmp_path)
+    worker, log = start_worker(tmp_path, queue_name)
     seen = []
     try:
         deadline = time.monotonic() + 90

@@ -88,6 +88,7 @@ PARAMS = {
     "pair-plan": lambda o: {"pair": planned_pair(o).pk},
     "reward-letter": lambda o: {"reward": reward(o).pk},
     "reward-certificate": lambda o: {"reward": reward(o).pk},
+    "reward-certificates": lambda o: {},
     "municipal-report": lambda o: {},
 }
 # Documents only one of the two readers may open (the others answer 403).
