@@ -1,6 +1,7 @@
 """Issue 17, the pages of a pair's members: the mentor's pairs, their journal, plan
-and reminders, the mentee's pair and questionnaires, with 5 and 50 rows of what
-each lists — the same number of queries, within a budget (the count at 50)."""
+and reminders, the mentee's pair and questionnaires, the curator's pages of that
+pair, with 5 and 50 rows of what each lists — the same number of queries, within a
+budget (the count at 50)."""
 
 from datetime import date, timedelta
 
@@ -19,7 +20,7 @@ class PairWorld:
     """The fixtures' pair, whose mentor and mentee log in; `grow(size)` adds `size`
     meetings of that pair (each rated by both), items of its plan, questionnaires
     waiting for each of them, and other pairs of the same mentor (each overdue a
-    meeting, so the mentor's pages remind of it)."""
+    meeting, so the mentor's pages remind of it; every second one paused)."""
 
     def __init__(self, pair, mentor, mentee):
         self.pair, self.mentor, self.mentee = pair, mentor, mentee
@@ -61,6 +62,11 @@ class PairWorld:
             programme=programme,
             mentor=pair.mentor,
             start_on=TODAY - timedelta(days=200),
+            **(
+                {"paused_until": TODAY + timedelta(days=10), "pause_reason": "Болезнь"}
+                if index % 2
+                else {}
+            ),
         )
         f.PairMenteeFactory(pair=other)
         f.MeetingFactory(
@@ -121,6 +127,12 @@ MENTEE_BUDGETS = {
     "questionnaires:mine": 4,
     "export:pair-journal": 7,
 }
+PAIR_BUDGETS = {
+    "pairs:detail": 12,
+    "journal:pair": 15,
+    "plans:detail": 9,
+    "export:pair-journal": 7,
+}
 
 
 def test_mentor_pages_do_not_query_per_row(
@@ -149,3 +161,17 @@ def test_mentee_pages_do_not_query_per_row(
         MENTEE_BUDGETS,
         django_assert_max_num_queries,
     )
+
+
+def test_curator_pages_of_one_pair_do_not_query_per_row(
+    client, curator, pair, mentor, mentee, django_assert_max_num_queries
+):
+    world = PairWorld(pair, mentor, mentee)
+    client.force_login(curator)
+    urls = {
+        "pairs:detail": reverse("pairs:detail", args=[pair.pk]),
+        "journal:pair": reverse("journal:pair", args=[pair.pk]),
+        "plans:detail": reverse("plans:detail", args=[pair.pk]),
+        "export:pair-journal": export_url("pair-journal", pair=pair.pk),
+    }
+    assert_flat(client, urls, world.grow, PAIR_BUDGETS, django_assert_max_num_queries)

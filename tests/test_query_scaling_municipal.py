@@ -15,6 +15,7 @@ from municipal.models import (
     ChecklistItem,
     MunicipalIndicator,
     OrganisationIndicatorValue,
+    RollupSnapshot,
 )
 from municipal.practices import practice_create, practice_publish
 from people.models import Role
@@ -28,8 +29,9 @@ TODAY = date.today()
 class MunicipalityWorld:
     """The coordinator's municipality; `grow(size)` adds `size` organisations, each
     with a curator, a programme, a pair with a mentee and a meeting, a campaign, an
-    indicator with its value, a checklist entry, a published case, and one more
-    reported municipal indicator with every organisation's value of it."""
+    indicator with its value, a checklist entry, a published case, a roll-up sent,
+    and one more reported municipal indicator with every organisation's value of
+    it."""
 
     def __init__(self, organisation):
         self.municipality = organisation.municipality
@@ -92,6 +94,12 @@ class MunicipalityWorld:
             ),
             by=curator,
         )
+        RollupSnapshot.objects.create(
+            municipality=self.municipality,
+            school_year=self.year,
+            title=f"Сведения № {index}",
+            data={},
+        )
         MunicipalIndicator.objects.create(
             municipality=self.municipality,
             number=f"9.{index}",
@@ -108,6 +116,9 @@ class MunicipalityWorld:
             "municipal-indicators:targets": reverse("municipal-indicators:targets"),
             "municipal-indicators:rollup": reverse("municipal-indicators:rollup")
             + f"?year={self.year.pk}",
+            "municipal-indicators:snapshot-list": reverse(
+                "municipal-indicators:snapshot-list"
+            ),
             "practices:list": reverse("practices:list"),
             "export:municipal-report": export_url(
                 "municipal-report", year=self.year.pk
@@ -203,6 +214,7 @@ COORDINATOR_BUDGETS = {
     "municipal-indicators:list": 10,
     "municipal-indicators:targets": 10,
     "municipal-indicators:rollup": 13,
+    "municipal-indicators:snapshot-list": 8,
     "practices:list": 8,
     "export:municipal-report": 23,
 }
