@@ -56,6 +56,17 @@ class MeetingForm(forms.Form):
         label=_("Result"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
     )
     next_step = forms.CharField(label=_("Next step"), max_length=500, required=False)
+    next_meeting_on = forms.DateField(
+        label=_("Next meeting"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Shown on your home page; add it to your phone's calendar."),
+    )
+    next_meeting_time = forms.TimeField(
+        label=_("Time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
     present = forms.TypedMultipleChoiceField(
         label=_("Who came"),
         coerce=int,
@@ -79,6 +90,8 @@ class MeetingForm(forms.Form):
         else:
             del self.fields["present"]
         if meeting is not None:
+            # The next meeting is set when logging one; a correction keeps it.
+            del self.fields["next_meeting_on"], self.fields["next_meeting_time"]
             self.initial.update(
                 {
                     "meeting_type": meeting.meeting_type_id,

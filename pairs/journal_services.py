@@ -9,7 +9,7 @@ window and the end of a pair are tested without freezing the clock. A refusal is
 """
 
 from collections.abc import Collection
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -142,6 +142,27 @@ SAME_DAY_MESSAGE = _(
 )
 
 
+def _check_next_meeting(errors: dict, *, on, at, today: date) -> None:
+    if on is not None and on < today:
+        errors.setdefault("next_meeting_on", []).append(
+            _("The next meeting cannot be in the past.")
+        )
+    if on is None and at is not None:
+        errors.setdefault("next_meeting_on", []).append(
+            _("Enter the date of the next meeting for its time.")
+        )
+
+
+def _set_next_meeting(pair: Pair, *, on, at, held_on: date) -> None:
+    if on is None:
+        if pair.next_meeting_on is None or pair.next_meeting_on > held_on:
+            return
+        at = None
+    pair.next_meeting_on, pair.next_meeting_time = on, at
+    pair.full_clean()
+    pair.save(update_fields=["next_meeting_on", "next_meeting_time", "updated_at"])
+
+
 def _lock(queryset: QuerySet, pk: int) -> None:
     """Hold the row of the pair (or programme) until the meeting is saved, so two
     submits of one form at the same moment are checked one after the other."""
@@ -182,12 +203,16 @@ def meeting_record(
     next_step: str = "",
     present: Collection[int] | None = None,
     confirm_same_day: bool = False,
+    next_meeting_on: date | None = None,
+    next_meeting_time: time | None = None,
     today: date | None = None,
 ) -> Meeting:
     """Log a meeting of a pair or group with its attendance (`present`: the ids of
     the mentees who came; None for a pair where attendance is not kept). A second
     meeting of the same type on the same day needs `confirm_same_day`. The plan's
-    earliest open item of the meeting's type is done with it."""
+    earliest open item of the meeting's type is done with it. The date (and
+    time) of the next meeting goes on the pair; without one, a next date this
+    meeting reached is cleared."""
     today = today or timezone.localdate()
     topic = topic_following_type(meeting_type, topic)
     role = role_of(by, pair)
@@ -213,6 +238,7 @@ def meeting_record(
         pair=pair,
     )
     _check_attendance(errors, pair=pair, present=present)
+    _check_next_meeting(errors, on=next_meeting_on, at=next_meeting_time, today=today)
     _lock(Pair.objects.all(), pair.pk)
     _check_same_day(
         errors,
@@ -240,6 +266,7 @@ def meeting_record(
     meeting.save()
     _save_attendance(meeting, present)
     plan_item_done_by_meeting(meeting=meeting, by=by)
+    _set_next_meeting(pair, on=next_meeting_on, at=next_meeting_time, held_on=held_on)
     return meeting
 
 

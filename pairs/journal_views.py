@@ -5,6 +5,8 @@ Pair pages start with `get_pair_for_user` (a pair that is not yours is a 404) an
 `pairs.journal_services`, which check the author's role once more.
 """
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Avg, Count, Prefetch, Q
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from mentoring.lib import ical
 from mentoring.lib.listing import paginate, querystring_without
 from mentoring.models import MentoringForm
 from mentoring.views import mentee_summary, mentor_summary
@@ -182,6 +185,36 @@ def pair_journal(request: HttpRequest, pk: int) -> HttpResponse:
             "querystring": querystring_without(request, "page"),
         },
     )
+
+
+def next_meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pair's next meeting as a calendar file (RFC 5545) for a phone: for the
+    pair's members and managers; 404 when no next meeting is set. The event is
+    named as the user sees the pair (the neutral name for its members)."""
+    pair = load_pair(request, pk)
+    role = require_pair_role(request, pair, "curator", "mentor", "mentee")
+    if pair.next_meeting_on is None:
+        raise Http404
+    start = pair.next_meeting_on
+    if pair.next_meeting_time is not None:
+        start = datetime.combine(start, pair.next_meeting_time)
+    name = pair.name_for(official=role == "curator")
+    journal = request.build_absolute_uri(reverse("journal:pair", args=[pair.pk]))
+    moment = (
+        f"{start:%Y%m%dT%H%M}" if isinstance(start, datetime) else f"{start:%Y%m%d}"
+    )
+    event = ical.Event(
+        uid=f"pair-{pair.pk}-meeting-{moment}@{request.get_host()}",
+        start=start,
+        summary=gettext("Mentoring meeting: %(pair)s") % {"pair": name},
+        description=gettext("Meeting journal: %(url)s") % {"url": journal},
+    )
+    body = ical.calendar([event], product="-//Shkola nastavnichestva//RU")
+    response = HttpResponse(
+        body.encode("utf-8"), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="next-meeting.ics"'
+    return response
 
 
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:

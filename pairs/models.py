@@ -177,6 +177,15 @@ class Pair(models.Model):
     pause_reason = models.CharField(
         _("reason for the pause"), max_length=255, blank=True
     )
+    next_meeting_on = models.DateField(
+        _("next meeting"),
+        null=True,
+        blank=True,
+        help_text=_("Set by the mentor when logging a meeting."),
+    )
+    next_meeting_time = models.TimeField(
+        _("time of the next meeting"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -217,6 +226,11 @@ class Pair(models.Model):
             models.CheckConstraint(
                 condition=Q(co_mentor__isnull=True) | ~Q(co_mentor=models.F("mentor")),
                 name="pair_co_mentor_differs",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_meeting_time__isnull=True)
+                | Q(next_meeting_on__isnull=False),
+                name="pair_next_meeting_time_needs_date",
             ),
         ]
 

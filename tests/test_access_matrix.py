@@ -206,6 +206,8 @@ RULES: dict[str, Case] = {
     "journal:pair": Case(pair_page(), pk("pair")),
     # The mentor and the managers log meetings; the mentee gives feedback.
     "journal:create": Case(pair_page(mentee=404), pk("pair")),
+    # The calendar file of the pair's next meeting: its members and managers.
+    "journal:next-meeting-ics": Case(pair_page(), pk("pair")),
     # Nothing to give yet: the open pair sends its members back to the journal.
     "journal:final-feedback": Case(pair_page(302), pk("pair")),
     "journal:update": Case(pair_page(mentee=404), pk("meeting")),
@@ -609,7 +611,9 @@ class World:
         )
         self.organisation, self.other = organisation, other
         self.programme = f.ProgrammeFactory(organisation=organisation)
-        self.pair = f.PairFactory(programme=self.programme)
+        self.pair = f.PairFactory(
+            programme=self.programme, next_meeting_on=TODAY + timedelta(days=7)
+        )
         link = f.PairMenteeFactory(pair=self.pair)
         self.mentee_profile = link.mentee
         self.mentor_profile = self.pair.mentor
