@@ -8,13 +8,16 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mentoring.models import RequestArea
 from pairs.models import Pair
-from people.models import MenteeRequest, Participant
+from people.models import MenteeRequest, Participant, Role
+from safeguarding.models import PreventiveWorkEntry
 from tests import factories as f
+from tests.conftest import member
 
 
 def export_url(identifier: str, fmt: str = "xlsx", **query) -> str:
@@ -25,19 +28,22 @@ def export_url(identifier: str, fmt: str = "xlsx", **query) -> str:
 
 
 def measure(client, urls: dict[str, str], budgets=None, assert_max=None):
-    """{name: (queries, bytes)} of a GET of every URL (each must answer 200). With
+    """{name: (queries, bytes)} of a GET of every URL (each must answer 200), by
+    `client` or, for a (client, url) pair, by that client. With
     `budgets` and pytest-django's `django_assert_max_num_queries`, each request is
     made under its budget; the pages over it are returned apart, to be reported
     with the grown ones in one assertion."""
     counts, over = {}, {}
-    for name, url in urls.items():
+    for name, target in urls.items():
+        # a (client, url) pair: the page of another persona than `client`'s
+        who, url = target if isinstance(target, tuple) else (client, target)
         if budgets is None:
             with CaptureQueriesContext(connection) as captured:
-                response = client.get(url)
+                response = who.get(url)
         else:
             try:
                 with assert_max(budgets[name]) as captured:
-                    response = client.get(url)
+                    response = who.get(url)
             except pytest.fail.Exception:
                 over[name] = (len(captured), budgets[name])
         assert response.status_code == 200, (name, url, response.status_code)
@@ -87,6 +93,13 @@ BASE_BUDGETS = {
     "export:mentor-base": 10,
     "export:pairs": 7,
     "export:request-map": 6,
+}
+STAFF_BUDGETS = {
+    "home (head)": 14,
+    "home (social pedagogue)": 10,
+    "safeguarding:list (social pedagogue)": 7,
+    "home (class teacher)": 4,
+    "people:mentee-propose": 6,
 }
 
 
@@ -148,3 +161,50 @@ def test_meeting_stats_are_those_of_each_pair(programme, django_assert_num_queri
         busy.pk: (3, date.today() - timedelta(days=10)),
         idle.pk: (0, None),
     }
+
+
+def test_staff_homes_do_not_query_per_row(
+    client,
+    head,
+    social_pedagogue,
+    organisation,
+    programme,
+    django_assert_max_num_queries,
+):
+    """The head's, the social pedagogue's and a class teacher's pages: the base
+    world's pairs, and pupils of the class teacher's class (every second in the
+    mentee base) with a preventive-work entry each."""
+    group = f.StudyGroupFactory(organisation=organisation, name="7Б", grade=7)
+    teacher = member(
+        organisation, Role.CLASS_TEACHER, "classteacher", study_group=group
+    )
+
+    def grow_class(size: int) -> None:
+        grow(programme, size)
+        for index in range(size):
+            pupil = f.ParticipantFactory(organisation=organisation, study_group=group)
+            if index % 2:
+                f.MenteeFactory(participant=pupil)
+            PreventiveWorkEntry.objects.create(
+                participant=pupil,
+                created_by=social_pedagogue,
+                held_on=date.today(),
+                form_of_work=PreventiveWorkEntry.Form.CONVERSATION,
+                content="Беседа",
+                conducted_by="Социальный педагог",
+            )
+
+    clients = {user: Client() for user in (head, social_pedagogue, teacher)}
+    for user, each in clients.items():
+        each.force_login(user)
+    urls = {
+        "home (head)": (clients[head], reverse("home")),
+        "home (social pedagogue)": (clients[social_pedagogue], reverse("home")),
+        "safeguarding:list (social pedagogue)": (
+            clients[social_pedagogue],
+            reverse("safeguarding:list"),
+        ),
+        "home (class teacher)": (clients[teacher], reverse("home")),
+        "people:mentee-propose": (clients[teacher], reverse("people:mentee-propose")),
+    }
+    assert_flat(client, urls, grow_class, STAFF_BUDGETS, django_assert_max_num_queries)
