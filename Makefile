@@ -70,3 +70,9 @@ $(VENV)/.installed-load: pyproject.toml | $(PY)
 
 loadtest: $(VENV)/.installed-load messages
 	$(PY) loadtest/run.py $(LOADTEST_ARGS)
+
+# Issue 17's figures beside their goals (README «Замеры производительности»), not part
+# of `make test`: SQLite by default, PostgreSQL when DATABASE_URL is set.
+.PHONY: bench
+bench: install messages
+	$(PY) -m bench.run
