@@ -217,6 +217,10 @@ class CuratorWorld:
                 "monitoring-report", programme=programme, year=self.year.pk
             ),
             "export:roadmap": export_url("roadmap", programme=programme),
+            "export:pairs-list": export_url("pairs-list", "pdf"),
+            "export:programme-summary": export_url(
+                "programme-summary", "pdf", programme=programme
+            ),
         }
 
 
@@ -250,6 +254,8 @@ CURATOR_BUDGETS = {
     "export:measurements": 6,
     "export:monitoring-report": 18,
     "export:roadmap": 6,
+    "export:pairs-list": 7,
+    "export:programme-summary": 11,
 }
 HEAD_BUDGETS = {
     "safeguarding:log": 7,
