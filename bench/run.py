@@ -123,6 +123,7 @@ class SQLite:
         for old in CACHE.glob(f"{kind}-*.sqlite3*"):
             old.unlink()
         part = path.with_suffix(".part")
+        part.unlink(missing_ok=True)  # left by a build that failed
         build(kind, f"sqlite:///{part}")
         part.rename(path)
         return path
