@@ -36,6 +36,7 @@ from people.models import (
     MentorStatusChange,
     User,
 )
+from people.screening import certificate_missing
 
 OPEN_STATUSES = (Pair.Status.FORMED, Pair.Status.ACTIVE)
 ASSIGNABLE_MENTOR_STATUSES = (MentorProfile.Status.READY, MentorProfile.Status.IN_PAIR)
@@ -80,11 +81,15 @@ def check_mentor(
     adding: int,
     allow_over_capacity: bool,
     bank_approved: bool = False,
+    mentees: Iterable[MenteeProfile] = (),
+    on=None,
 ) -> None:
     """The mentor rules: of the organisation, or of the municipal bank once their
     own curator approved the request (`bank_approved`, said only by the bank's
-    approval), ready to work, allowed for the social-risk form, and with room for
-    `adding` more mentees."""
+    approval), ready to work, allowed for the social-risk form, with room for
+    `adding` more mentees, and — a mentor from outside the school with minor
+    `mentees` — a certificate of no criminal record in force `on` the day the
+    mentor starts (`people.screening`)."""
     organisation = programme.organisation
     participant = mentor.participant
     if participant.organisation_id != organisation.pk:
@@ -133,6 +138,21 @@ def check_mentor(
             "social_risk",
             form=form,
             mentor=mentor,
+        )
+    minors = certificate_missing(mentor, mentees, on)
+    if minors:
+        refusal.add(
+            field,
+            _(
+                "%(mentor)s is a mentor from outside the school and has no "
+                "certificate of no criminal record in force on %(date)s: a pair "
+                "with a minor (%(names)s) cannot start without it. Record the "
+                "certificate on the mentor's page."
+            ),
+            "no_certificate",
+            mentor=mentor,
+            date=long_date(on or timezone.localdate()),
+            names=names(minor.participant.short_name for minor in minors),
         )
     if adding and not allow_over_capacity:
         load = mentor_load(mentor)
@@ -363,6 +383,8 @@ def pair_create(
         adding=len(mentees),
         allow_over_capacity=allow_over_capacity,
         bank_approved=bank_approved,
+        mentees=mentees,
+        on=start_on,
     )
     if co_mentor is not None:
         if co_mentor.pk == mentor.pk:
@@ -380,6 +402,8 @@ def pair_create(
                 form=form,
                 adding=0,
                 allow_over_capacity=True,
+                mentees=mentees,
+                on=start_on,
             )
     check_mentees(refusal, mentees=mentees, programme=programme, form=form)
     refusal.raise_if_any()
@@ -595,14 +619,22 @@ def pair_replace_mentor(
             "same_mentor",
         )
     else:
+        current = [
+            link.mentee
+            for link in pair.memberships.filter(left_on__isnull=True).select_related(
+                "mentee__participant"
+            )
+        ]
         check_mentor(
             refusal,
             "new_mentor",
             mentor=new_mentor,
             programme=pair.programme,
             form=pair.form,
-            adding=pair.memberships.filter(left_on__isnull=True).count(),
+            adding=len(current),
             allow_over_capacity=allow_over_capacity,
+            mentees=current,
+            on=on,
         )
     if on is None:
         refusal.add("on", _("Enter the date of the replacement."), "required")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.lib.files import EVIDENCE_ACCEPT
 from mentoring.models import (
     MenteeCategory,
     MentorCategory,
@@ -25,6 +26,7 @@ from people import services
 from people.models import (
     MenteeProfile,
     MenteeRequest,
+    MentorCertificate,
     MentorProfile,
     MentorTraining,
     Participant,
@@ -288,6 +290,19 @@ class TrainingForm(ModelFieldsForm):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("completed_on", timezone.localdate())
         self.fields["hours"].widget.attrs.update(min=1, max=2000)
+
+
+class CertificateForm(ModelFieldsForm):
+    """«Справка об отсутствии судимости»: its number, dates and scan."""
+
+    model = MentorCertificate
+    field_names = ("number", "issued_on", "valid_until", "scan")
+    widgets = {"issued_on": DateInput(), "valid_until": DateInput()}
+    help_texts = {"scan": _("PDF, JPG, PNG, DOCX or XLSX, at most 5 MB.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scan"].widget.attrs["accept"] = EVIDENCE_ACCEPT
 
 
 class BulkForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mentoring.lib.files import validate_evidence_field
 from mentoring.lib.search import normalize
 from mentoring.models import (
     MenteeCategory,
@@ -519,6 +520,83 @@ class MentorTraining(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class MentorCertificateQuerySet(models.QuerySet):
+    def valid(self, on: date | None = None):
+        """Certificates in force on `on` (today by default): issued by then and not
+        expired (no end date: in force until replaced)."""
+        on = on or date.today()
+        return self.filter(issued_on__lte=on).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+        )
+
+
+class MentorCertificate(models.Model):
+    """«Справка об отсутствии судимости» of a mentor from outside the school: work
+    with minors needs it (ст. 351.1 ТК РФ), so a pair of such a mentor with a
+    minor cannot start without one in force on its start date
+    (`pairs.services.check_mentor`). The scan is personal data: only the
+    organisation's head, deputy and curator download it."""
+
+    mentor = models.ForeignKey(
+        MentorProfile,
+        verbose_name=_("mentor"),
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
+    number = models.CharField(_("certificate No."), max_length=100)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if the organisation sets no term."),
+    )
+    scan = models.FileField(
+        _("scan of the certificate"),
+        upload_to="certificates/%Y/",
+        blank=True,
+        validators=[validate_evidence_field],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MentorCertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate of no criminal record")
+        verbose_name_plural = _("certificates of no criminal record")
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(number=""), name="mentor_certificate_has_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_until__gte=models.F("issued_on")),
+                name="mentor_certificate_valid_after_issued",
+                violation_error_message=_(
+                    "A certificate cannot expire before it was issued."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"№ {self.number}"
+
+    def is_valid_on(self, day: date | None = None) -> bool:
+        day = day or date.today()
+        return self.issued_on <= day and (
+            self.valid_until is None or self.valid_until >= day
+        )
 
 
 class MenteeProfileQuerySet(models.QuerySet):

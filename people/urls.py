@@ -18,4 +18,14 @@ urlpatterns = [
     path("mentors/<int:pk>/edit/", views.mentor_update, name="mentor-update"),
     path("mentors/<int:pk>/status/", views.mentor_status, name="mentor-status"),
     path("mentors/<int:pk>/training/", views.mentor_training, name="mentor-training"),
+    path(
+        "mentors/<int:pk>/certificate/",
+        views.mentor_certificate,
+        name="mentor-certificate",
+    ),
+    path(
+        "certificates/<int:pk>/scan/",
+        views.mentor_certificate_scan,
+        name="mentor-certificate-scan",
+    ),
 ]

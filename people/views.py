@@ -24,13 +24,15 @@ from django.db.models import (
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from mentoring.lib.files import stored_file_response
 from mentoring.lib.listing import paginate, querystring_without, sort_queryset
 from mentoring.lib.redirects import safe_next
-from people import services
+from people import screening, services
 from people.access import (
     hides_social_risk,
     limit_mentee_filters,
@@ -46,6 +48,7 @@ from people.access import (
 from people.audit import log_mentees_read
 from people.filters import OPEN_PAIR_STATUSES, MenteeFilterForm, MentorFilterForm
 from people.forms import (
+    CertificateForm,
     MenteeBulkForm,
     MenteePersonForm,
     MenteeProfileForm,
@@ -59,7 +62,13 @@ from people.forms import (
     requests_data,
 )
 from people.middleware import SESSION_KEY
-from people.models import Consent, MenteeProfile, MenteeRequest, MentorProfile
+from people.models import (
+    Consent,
+    MenteeProfile,
+    MenteeRequest,
+    MentorCertificate,
+    MentorProfile,
+)
 
 # Models of the higher app `pairs`, reached through this app's reverse relations.
 PairMentee = MenteeProfile.pair_memberships.rel.related_model
@@ -551,6 +560,7 @@ def render_mentor_detail(
     *,
     status_form=None,
     training_form=None,
+    certificate_form=None,
 ) -> HttpResponse:
     def with_counts(pairs):
         return pairs.select_related(
@@ -569,6 +579,10 @@ def render_mentor_detail(
         for pair in with_counts(without_tier(request, mentor.co_pairs.all()))
     ]
     pairs.sort(key=lambda item: (item[0].start_on, item[0].pk), reverse=True)
+    today = timezone.localdate()
+    certificates = list(mentor.certificates.select_related("recorded_by"))
+    for certificate in certificates:
+        certificate.valid_today = certificate.is_valid_on(today)
     return render(
         request,
         "people/mentor_detail.html",
@@ -582,6 +596,12 @@ def render_mentor_detail(
             "pairs": pairs,
             "status_form": status_form or StatusChangeForm(mentor=mentor),
             "training_form": training_form or TrainingForm(),
+            "needs_certificate": screening.needs_certificate(mentor),
+            "certificates": certificates,
+            "certificate_now": next(
+                (item for item in certificates if item.valid_today), None
+            ),
+            "certificate_form": certificate_form or CertificateForm(),
         },
     )
 
@@ -632,6 +652,38 @@ def mentor_training(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Training record added."))
             return redirect("people:mentor-detail", pk=mentor.pk)
     return render_mentor_detail(request, organisation, mentor, training_form=form)
+
+
+@require_POST
+def mentor_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = require_curator(request)
+    mentor = get_mentor(organisation, pk)
+    form = CertificateForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            screening.mentor_certificate_add(
+                mentor=mentor, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for message in attach_errors(error, form):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Certificate recorded."))
+            return redirect("people:mentor-detail", pk=mentor.pk)
+    return render_mentor_detail(request, organisation, mentor, certificate_form=form)
+
+
+def mentor_certificate_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scan is personal data: the head, deputy and curator of the mentor's
+    organisation only (a mentor does not download even their own here)."""
+    organisation = require_curator(request)
+    certificate = get_object_or_404(
+        MentorCertificate.objects.filter(
+            mentor__participant__organisation=organisation
+        ),
+        pk=pk,
+    )
+    return stored_file_response(certificate.scan)
 
 
 def mentor_edit(

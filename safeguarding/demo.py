@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from pairs.models import Pair
-from people.models import Membership, Role
+from people.models import Membership, MentorCertificate, MentorProfile, Role
+from people.screening import needs_certificate
 from safeguarding.models import (
     DiagnosticsSource,
     FamilyCard,
@@ -157,3 +158,45 @@ def seed_safeguarding(today: date, municipality: str):
                         result="Проведено, ребёнок идёт на контакт.",
                         conducted_by=mentor,
                     )
+
+
+# --- Screening of mentors from outside the school ---------------------------------
+
+
+def outside_mentors(municipality: str) -> list[MentorProfile]:
+    mentors = (
+        MentorProfile.objects.filter(
+            participant__organisation__municipality__name=municipality
+        )
+        .select_related("participant__organisation")
+        .order_by("pk")
+    )
+    return [mentor for mentor in mentors if needs_certificate(mentor)]
+
+
+def uncertified_demo_mentor(municipality: str) -> MentorProfile | None:
+    """The demo's mentor from outside the school without a certificate: the first
+    one ready to work who leads no pair (a curator who picks them for a pupil on
+    the pair form is refused)."""
+    for mentor in outside_mentors(municipality):
+        leads = Pair.objects.open().filter(mentor=mentor).exists()
+        if mentor.status == MentorProfile.Status.READY and not leads:
+            return mentor
+    return None
+
+
+def seed_screening(today: date, municipality: str):
+    """Every demo mentor from outside the school has a certificate of no criminal
+    record in force, but one (`uncertified_demo_mentor`). Idempotent: a mentor who
+    has a certificate is left alone."""
+    left_out = uncertified_demo_mentor(municipality)
+    for mentor in outside_mentors(municipality):
+        if mentor == left_out or mentor.certificates.exists():
+            continue
+        issued = min(mentor.entered_on, today) - timedelta(days=30)
+        MentorCertificate.objects.create(
+            mentor=mentor,
+            number=f"{issued:%y}/{mentor.pk:05d}-С",
+            issued_on=issued,
+            valid_until=issued + timedelta(days=3 * 365),
+        )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -401,3 +402,96 @@ class PreventionRegistration(Record):
                     )
                 }
             )
+
+
+class ConcernQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Concern.Status.OPEN)
+
+    def for_organisation(self, organisation):
+        return self.filter(pair__programme__organisation=organisation)
+
+
+class Concern(models.Model):
+    """«Сообщить о проблеме»: a participant of a pair (its mentor, a mentee with a
+    login) or a legal representative (recorded by the curator on their behalf)
+    tells the school something is wrong in the pair. Raising it pauses the pair's
+    reminders and alerts the programme's curators; the curator resolves it with a
+    comment. Seen only by the curator, head, social pedagogue, psychologist and the
+    reporter (`safeguarding.concern_access`); never deleted: the pair's history."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("under review")
+        RESOLVED = "resolved", _("resolved")
+
+    class Reporter(models.TextChoices):
+        MENTOR = "mentor", _("the mentor")
+        MENTEE = "mentee", _("the mentee")
+        REPRESENTATIVE = "representative", _("a legal representative")
+
+    pair = models.ForeignKey(
+        "pairs.Pair",
+        verbose_name=_("pair or group"),
+        on_delete=models.PROTECT,
+        related_name="concerns",
+    )
+    reporter = models.CharField(_("raised by"), max_length=20, choices=Reporter.choices)
+    representative_name = models.CharField(
+        _("legal representative (full name)"), max_length=255, blank=True
+    )
+    text = models.TextField(_("what is wrong"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    paused_reminders = models.BooleanField(
+        _("paused the reminders"), default=False, editable=False
+    )
+    resolution = models.TextField(_("how it was resolved"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("concern about a pair")
+        verbose_name_plural = _("concerns about pairs")
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="sg_concern_has_text"),
+            models.CheckConstraint(
+                condition=Q(status="open")
+                | (~Q(resolution="") & Q(resolved_at__isnull=False)),
+                name="sg_concern_resolved_with_comment",
+                violation_error_message=_("A resolved concern needs a comment."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reporter="representative") | ~Q(representative_name=""),
+                name="sg_concern_names_representative",
+                violation_error_message=_("Name the legal representative."),
+            ),
+        ]
+
+    def __str__(self):
+        return gettext("Concern of %(date)s about %(pair)s") % {
+            "date": _short_date(timezone.localtime(self.raised_at).date()),
+            "pair": self.pair,
+        }
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguarding import views
+from safeguarding import concern_views, views
 
 app_name = "safeguarding"
 
@@ -26,4 +26,16 @@ urlpatterns = [
     path("<slug:kind>/<int:pk>/delete/", views.record_delete, name="record-delete"),
     path("visit/<int:pk>/scan/", views.visit_scan, name="visit-scan"),
     path("log/", views.log_list, name="log"),
+    path(
+        "pair/<int:pk>/concern/",
+        concern_views.concern_create,
+        name="concern-create",
+    ),
+    path("concerns/", concern_views.concern_list, name="concern-list"),
+    path("concerns/<int:pk>/", concern_views.concern_detail, name="concern-detail"),
+    path(
+        "concerns/<int:pk>/resolve/",
+        concern_views.concern_resolve_view,
+        name="concern-resolve",
+    ),
 ]

@@ -29,8 +29,9 @@ from monitoring.models import Indicator, Unit
 from pairs.models import Pair, PairOrder, Reward
 from pairs.plan_services import plan_create, plan_item_add
 from pairs.reward_services import reward_grant
-from people.models import Consent, Role
+from people.models import Consent, MentorCertificate, Role
 from safeguarding.models import (
+    Concern,
     HomeVisitAct,
     PreventiveWorkEntry,
     RehabilitationProgramme,
@@ -151,6 +152,28 @@ def programme_pk(world):
     return {"pk": world.programme.pk}
 
 
+def certificate_pk(world):
+    """A certificate of no criminal record of the pair's mentor, without a scan."""
+    if not hasattr(world, "certificate"):
+        world.certificate = MentorCertificate.objects.create(
+            mentor=world.mentor_profile, number="1-С", issued_on=TODAY
+        )
+    return {"pk": world.certificate.pk}
+
+
+def concern_pk(world):
+    """A concern about the pair raised by its mentor (written directly: no pause,
+    no mail)."""
+    if not hasattr(world, "concern"):
+        world.concern = Concern.objects.create(
+            pair=world.pair,
+            reporter=Concern.Reporter.MENTOR,
+            text="Встречи срываются",
+            raised_by=world.users["mentor"],
+        )
+    return {"pk": world.concern.pk}
+
+
 RULES: dict[str, Case] = {
     # Home: every user has one (a mentor's pairs…); a coordinator's is the
     # municipal dashboard, where it redirects.
@@ -171,6 +194,9 @@ RULES: dict[str, Case] = {
     "people:mentor-update": Case(managers(), pk("mentor_profile")),
     "people:mentor-status": Case(post_only(), pk("mentor_profile")),
     "people:mentor-training": Case(post_only(), pk("mentor_profile")),
+    "people:mentor-certificate": Case(post_only(), pk("mentor_profile")),
+    # A certificate without a scan: 404 after the access check (managers only).
+    "people:mentor-certificate-scan": Case(managers(404), certificate_pk),
     # --- classes and groups (people/group_views.py): the managers -------------
     "groups:list": Case(manager_list()),
     "groups:create": Case(manager_list()),
@@ -345,6 +371,14 @@ RULES: dict[str, Case] = {
     "safeguarding:visit-scan": Case(rule(404), pk("visit")),
     # The access log: the head only (the control over those who read).
     "safeguarding:log": Case(rule(403, head=200)),
+    # Concerns about a pair: raised by its members or by those who handle them;
+    # seen by those and the reporter (here the pair's mentor); others get 404.
+    "safeguarding:concern-create": Case(
+        specialists(mentor=200, mentee=200), pk("pair")
+    ),
+    "safeguarding:concern-list": Case(everybody()),
+    "safeguarding:concern-detail": Case(specialists(mentor=200), concern_pk),
+    "safeguarding:concern-resolve": Case(post_only(), concern_pk),
     # --- admin: superusers, and staff managers scoped (mentoring/lib/admin_scope) --
     # Only the head has the staff flag: everyone else is sent to the admin's login.
     "admin:index": Case(rule(302, anonymous=302, head=200)),

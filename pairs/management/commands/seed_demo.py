@@ -92,7 +92,7 @@ from people.models import (
     StudyGroup,
     User,
 )
-from safeguarding.demo import seed_safeguarding
+from safeguarding.demo import seed_safeguarding, seed_screening
 
 SEED = 2026
 DEMO_PASSWORD = "demo12345"
@@ -1626,6 +1626,7 @@ class Command(BaseCommand):
             seed_rewards(date.today())
             seed_monitoring(date.today(), texts.MUNICIPALITY)
             seed_safeguarding(date.today(), texts.MUNICIPALITY)
+            seed_screening(date.today(), texts.MUNICIPALITY)
             seed_second_municipality(date.today(), DEMO_PASSWORD)
             seed_checklist(date.today(), texts.MUNICIPALITY)
             seed_bank(date.today(), texts.MUNICIPALITY)
