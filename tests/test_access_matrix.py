@@ -223,6 +223,10 @@ RULES: dict[str, Case] = {
     "matching:request-map": Case(manager_list()),
     "matching:for-mentee": Case(managers(), pk("mentee_profile")),
     "matching:for-mentor": Case(managers(), pk("mentor_profile")),
+    # Cohort matching: the managers' page (another school's curator sees their
+    # own, empty, choice); its confirmation is a POST.
+    "matching:cohort": Case(manager_list()),
+    "matching:cohort-confirm": Case(post_only()),
     # --- journal -------------------------------------------------------------------
     "journal:list": Case(manager_list()),
     "journal:mine": Case(rule(403, mentor=200, other_mentor=200)),

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from mentoring.models import MentoringForm, RequestArea, RoleVariant
 from pairs import cohort, matching
@@ -416,7 +417,7 @@ def test_a_refusal_creates_nothing(programme):
         pairs_create_lot(**lot_arguments(programme, [(a, one), (a, two)]))
     assert Pair.objects.count() == before
     text = " ".join(refused.value.messages)
-    assert "No pair was formed" in text
+    assert gettext("No pair was formed, because some were refused:") in text
     assert two.participant.short_name in text
     assert MenteeProfile.objects.get(pk=one.pk).status == MenteeProfile.Status.WAITING
 
