@@ -76,10 +76,12 @@ def in_open_pair_q(on: date | None = None) -> Q:
         pair__status__in=OPEN_PAIR_STATUSES,
         left_on__isnull=True,
     )
-    as_mentor = Pair.objects.filter(status__in=OPEN_PAIR_STATUSES).filter(
-        Q(mentor__participant=OuterRef("pk")) | Q(co_mentor__participant=OuterRef("pk"))
-    )
-    return Q(Exists(as_mentee)) | Q(Exists(as_mentor))
+    # Mentor and second mentor in two EXISTS: each finds its pairs by an index
+    # (one EXISTS over «mentor or second mentor» scans every pair for every row).
+    open_pairs = Pair.objects.filter(status__in=OPEN_PAIR_STATUSES)
+    as_mentor = open_pairs.filter(mentor__participant=OuterRef("pk"))
+    as_co_mentor = open_pairs.filter(co_mentor__participant=OuterRef("pk"))
+    return Q(Exists(as_mentee)) | Q(Exists(as_mentor)) | Q(Exists(as_co_mentor))
 
 
 def is_in_open_pair(participant: Participant) -> bool:
