@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from pairs.models import Pair
@@ -14,7 +15,8 @@ def visible_pairs(request):
     """Pairs of the current organisation the user may see: all of them for the
     head, deputy and curator; their own for a mentor (or second mentor) and for a
     mentee; none for anybody else. The social-risk pairs only for those who may
-    see the tier (`people.access.without_tier`): for a deputy they do not exist."""
+    see the tier (`people.access.without_tier`): for a deputy they do not exist.
+    A substitute mentor (`PairSubstitute`) has the pair only during the period."""
     organisation = request.access.organisation
     if organisation is None:
         return Pair.objects.none()
@@ -25,15 +27,16 @@ def visible_pairs(request):
         return Pair.objects.none()
     # A mentor of the organisation also leads the pairs of another organisation's
     # programme that the municipal mentor bank gave them.
-    mine = (
-        Pair.objects.for_mentor(request.user)
-        .filter(
-            Q(programme__organisation=organisation)
-            | Q(mentor__participant__organisation=organisation)
-            | Q(co_mentor__participant__organisation=organisation)
-        )
-        .values("pk")
+    today = timezone.localdate()
+    leading = Pair.objects.for_mentor(request.user) | Pair.objects.substituted_by(
+        request.user, today
     )
+    mine = leading.filter(
+        Q(programme__organisation=organisation)
+        | Q(mentor__participant__organisation=organisation)
+        | Q(co_mentor__participant__organisation=organisation)
+        | Q(substitutes__mentor__participant__organisation=organisation)
+    ).values("pk")
     theirs = pairs.for_mentee(request.user).values("pk")
     return Pair.objects.filter(Q(pk__in=mine) | Q(pk__in=theirs))
 
@@ -57,6 +60,11 @@ def role_in_pair(request, pair: Pair) -> str | None:
         if pair.co_mentor_id:
             mentors.add(pair.co_mentor.participant.user_id)
         if user.pk in mentors:
+            return "mentor"
+        substitute = pair.substitutes.active_on(timezone.localdate()).filter(
+            mentor__participant__user=user
+        )
+        if substitute.exists():
             return "mentor"
         if pair.memberships.filter(mentee__participant__user=user).exists():
             return "mentee"

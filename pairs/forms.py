@@ -356,6 +356,32 @@ class PairReplaceMentorForm(forms.Form):
         self.fields["new_mentor"] = field
 
 
+class PairSubstituteForm(forms.Form):
+    mentor = forms.Field(label=_("Substitute mentor"))  # replaced in __init__
+    starts_on = forms.DateField(
+        label=_("From"), widget=DateInput, initial=timezone.localdate
+    )
+    ends_on = forms.DateField(label=_("To"), widget=DateInput)
+    reason = forms.CharField(
+        label=_("Reason for the substitution"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("e.g. the mentor's sick leave or a course"),
+    )
+
+    def __init__(self, *args, pair: Pair, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = integers([self.data.get("mentor")] if self.is_bound else [])
+        field = MentorChoiceField(
+            label=self.fields["mentor"].label,
+            queryset=mentor_queryset(organisation, include=chosen).exclude(
+                pk__in=[pk for pk in (pair.mentor_id, pair.co_mentor_id) if pk]
+            ),
+            organisation=organisation,
+        )
+        field.choices = field.grouped_choices()
+        self.fields["mentor"] = field
+
+
 # --- The list's filters --------------------------------------------------------
 
 

@@ -37,13 +37,17 @@ def is_manager(user: User, organisation_id: int) -> bool:
     ).exists()
 
 
-def role_of(user: User, pair: Pair) -> str | None:
+def role_of(user: User, pair: Pair, today: date | None = None) -> str | None:
     """How `user` takes part in `pair`: "mentor", "mentee", "curator" or None.
-    A mentor who is also a curator writes as the mentor of their own pair."""
+    A mentor who is also a curator writes as the mentor of their own pair; the
+    substitute mentor is a mentor during the period only."""
     mentor_users = {pair.mentor.participant.user_id}
     if pair.co_mentor_id:
         mentor_users.add(pair.co_mentor.participant.user_id)
     if user.pk in mentor_users:
+        return Feedback.Role.MENTOR
+    substitute = pair.substitutes.active_on(today or timezone.localdate())
+    if substitute.filter(mentor__participant__user=user).exists():
         return Feedback.Role.MENTOR
     if pair.memberships.filter(mentee__participant__user=user).exists():
         return Feedback.Role.MENTEE
@@ -215,7 +219,7 @@ def meeting_record(
     meeting reached is cleared."""
     today = today or timezone.localdate()
     topic = topic_following_type(meeting_type, topic)
-    role = role_of(by, pair)
+    role = role_of(by, pair, today)
     if role not in (Feedback.Role.MENTOR, Feedback.Role.CURATOR):
         raise ValidationError(
             _("Only the mentor of the pair or the curator can log its meetings.")

@@ -48,6 +48,7 @@ from pairs.models import (
     MeetingComment,
     Pair,
     PairMentee,
+    PairSubstitute,
 )
 from pairs.reminders import attach_reminders
 from people.access import limit_tier_choices, require_curator, without_tier
@@ -133,6 +134,15 @@ def mine(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     context["other_reminders"] = attach_reminders(
         context["pairs"], request.user, today=today
+    )
+    context["substituting"] = (
+        PairSubstitute.objects.active_on(today)
+        .filter(
+            mentor__participant__user=request.user,
+            pair__in=visible_pairs(request).open().values("pk"),
+        )
+        .select_related("pair__mentor__participant")
+        .prefetch_related("pair__memberships__mentee__participant")
     )
     context["today"] = today
     return render(request, "pairs/journal_mine.html", context)

@@ -38,6 +38,14 @@ class PairQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Pair.Status.ACTIVE)
 
+    def substituted_by(self, user, day: date):
+        """Pairs whose substitute mentor (`PairSubstitute`) is `user` on `day`."""
+        return self.filter(
+            pk__in=PairSubstitute.objects.active_on(day)
+            .filter(mentor__participant__user=user)
+            .values("pair")
+        )
+
     def open(self):
         return self.filter(status__in=[Pair.Status.FORMED, Pair.Status.ACTIVE])
 
@@ -471,6 +479,7 @@ class PairEvent(models.Model):
         COMPLETED = "completed", _("completed")
         TERMINATED = "terminated", _("terminated")
         MENTOR_REPLACED = "mentor_replaced", _("mentor replaced")
+        SUBSTITUTE = "substitute", _("substitute mentor named")
 
     pair = models.ForeignKey(
         Pair,
@@ -521,6 +530,66 @@ class PairEvent(models.Model):
 
     def __str__(self):
         return f"{self.pair}: {self.get_kind_display()}"
+
+
+class PairSubstituteQuerySet(models.QuerySet):
+    def active_on(self, day: date):
+        return self.filter(starts_on__lte=day, ends_on__gte=day)
+
+
+class PairSubstitute(models.Model):
+    """Another mentor who leads the pair for a period (the mentor's illness,
+    holidays): sees its journal and logs its meetings only while the period is
+    active. Kept after it ends, and written into the pair's history."""
+
+    pair = models.ForeignKey(
+        Pair,
+        verbose_name=_("pair or group"),
+        on_delete=models.PROTECT,
+        related_name="substitutes",
+    )
+    mentor = models.ForeignKey(
+        MentorProfile,
+        verbose_name=_("substitute mentor"),
+        on_delete=models.PROTECT,
+        related_name="substitutions",
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("named by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PairSubstituteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("substitute mentor")
+        verbose_name_plural = _("substitute mentors")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="pair_substitute_period",
+                violation_error_message=_("The period must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="pair_substitute_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor} ({self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y})"
+
+    def is_active(self, day: date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.starts_on <= day <= self.ends_on
 
 
 class MeetingComment(models.Model):

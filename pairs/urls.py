@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.pair_detail, name="detail"),
     path("<int:pk>/close/", views.pair_close_view, name="close"),
     path("<int:pk>/terminate/", views.pair_terminate_view, name="terminate"),
+    path("<int:pk>/substitute/", views.pair_substitute_view, name="substitute"),
     path(
         "<int:pk>/replace-mentor/",
         views.pair_replace_mentor_view,

@@ -26,11 +26,12 @@ from pairs.forms import (
     PairCreateForm,
     PairFilterForm,
     PairReplaceMentorForm,
+    PairSubstituteForm,
     PairTerminateForm,
     create_initial,
     integers,
 )
-from pairs.models import Meeting, Pair, PairEvent, PairMentee, Plan
+from pairs.models import Meeting, Pair, PairEvent, PairMentee, PairSubstitute, Plan
 from pairs.plan_services import plan_progress
 from pairs.services import (
     OVER_CAPACITY,
@@ -40,6 +41,7 @@ from pairs.services import (
     pair_terminate,
     pairs_approve,
 )
+from pairs.substitutes import pair_substitute_name
 from people.access import (
     hides_social_risk,
     limit_tier_choices,
@@ -270,6 +272,10 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "by", "old_mentor__participant", "new_mentor__participant"
                 ),
             ),
+            Prefetch(
+                "substitutes",
+                queryset=PairSubstitute.objects.select_related("mentor__participant"),
+            ),
         ),
         pk=pk,
     )
@@ -288,6 +294,8 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": pair.memberships.all(),
             "meetings": pair.meetings.all(),
             "events": pair.events.all(),
+            "substitutes": pair.substitutes.all(),
+            "today": timezone.localdate(),
             "next_meeting": next_meeting,
             "approve_form": PairApproveForm(),
             "plan_progress": plan_progress(plan) if plan else None,
@@ -388,6 +396,30 @@ def pair_terminate_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
         template="pairs/pair_terminate.html",
         success=gettext("The pair or group is terminated; its mentees wait again."),
+    )
+
+
+def pair_substitute_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return pair_action(
+        request,
+        pk,
+        form_class=PairSubstituteForm,
+        form_kwargs=lambda pair, organisation: {
+            "pair": pair,
+            "organisation": organisation,
+        },
+        service=pair_substitute_name,
+        arguments=lambda data: {
+            "mentor": data["mentor"],
+            "starts_on": data["starts_on"],
+            "ends_on": data["ends_on"],
+            "reason": data["reason"],
+        },
+        template="pairs/pair_substitute.html",
+        success=gettext(
+            "The substitute mentor is named: they see the journal and log meetings "
+            "during the period only."
+        ),
     )
 
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from mentoring.models import MenteeCategory, MentoringForm, Organisation
 from mentoring.tier import (  # noqa: F401 (the tier rules, for every app above)
@@ -187,9 +188,10 @@ def sees_social_risk_of(request, participant) -> bool:
     """May this user see the confidential social-risk data (sensitive mentee
     categories, safeguarding records) of this participant? Yes for the curator,
     social pedagogue, psychologist and head of the participant's organisation, and
-    for the mentor (or second mentor) of an open pair the participant is in.
-    Everybody else sees the person without those fields. Every view that shows
-    such data also writes an access-log row (safeguarding)."""
+    for the mentor (or second mentor, or the substitute mentor during the
+    substitution) of an open pair the participant is in. Everybody else sees the
+    person without those fields. Every view that shows such data also writes an
+    access-log row (safeguarding)."""
     access = request.access
     if (
         access.organisation is None
@@ -211,6 +213,7 @@ def sees_social_risk_of(request, participant) -> bool:
         .filter(
             Q(mentor__participant__user=request.user)
             | Q(co_mentor__participant__user=request.user)
+            | Q(pk__in=Pair.objects.substituted_by(request.user, timezone.localdate()))
         )
         .exists()
     )

@@ -220,6 +220,7 @@ RULES: dict[str, Case] = {
     "pairs:close": Case(managers(), pk("pair")),
     "pairs:terminate": Case(managers(), pk("pair")),
     "pairs:replace-mentor": Case(managers(), pk("pair")),
+    "pairs:substitute": Case(managers(), pk("pair")),
     "matching:request-map": Case(manager_list()),
     "matching:for-mentee": Case(managers(), pk("mentee_profile")),
     "matching:for-mentor": Case(managers(), pk("mentor_profile")),
