@@ -36,6 +36,7 @@ from mentoring.models import MentoringForm, Organisation, Programme, RoleVariant
 from pairs import matching
 from pairs.matching import PLUS, Match, Reason
 from pairs.models import Pair, PairMentee
+from pairs.rules import social_risk_mentor_allowed
 from people.models import Consent, MenteeProfile, MentorProfile
 
 PREVIOUS_MENTOR_PLUS = 10
@@ -253,7 +254,24 @@ def cohort_match(
     refused = mentee_refusals(mentees, form=form, today=today)
     earlier = previous_mentors(mentees)
     candidates = matching.candidate_rows(organisation)
-    by_pk = {row.pk: row for row in candidates}
+    free = {row.pk: max(row.capacity - row.load, 0) for row in candidates}
+    # Only mentors with a free place (or chosen by the curator) can take a row:
+    # the others are not scored (a school has hundreds of full mentors), only
+    # looked at to say why a mentee stays without one.
+    chosen_by_curator = {pk for pk in fixed.values() if pk}
+    scored_candidates = [
+        row for row in candidates if free[row.pk] > 0 or row.pk in chosen_by_curator
+    ]
+    full_candidates = [
+        row
+        for row in candidates
+        if free[row.pk] <= 0 and row.pk not in chosen_by_curator
+    ]
+    full_allowed = any(
+        not form.is_social_risk or social_risk_mentor_allowed(row)
+        for row in full_candidates
+    )
+    by_pk = {row.pk: row for row in scored_candidates}
 
     # Every allowed (mentee, mentor) cell, scored; blocked ones kept for reasons.
     scored: dict[int, dict[int, Match]] = {}
@@ -262,7 +280,7 @@ def cohort_match(
         if mentee.pk in refused:
             continue
         cells = {}
-        for candidate in candidates:
+        for candidate in scored_candidates:
             if candidate.participant_id == mentee.participant_id:
                 continue
             match = matching.score(
@@ -276,7 +294,6 @@ def cohort_match(
             cells[candidate.pk] = match
         scored[mentee.pk] = cells
 
-    free = {row.pk: max(row.capacity - row.load, 0) for row in candidates}
     places = dict(free)
     rows: dict[int, Row] = {}
     unmatched: list[Unmatched] = []
@@ -333,7 +350,9 @@ def cohort_match(
             rows[mentee.pk] = Row(mentee=mentee, match=match)
             continue
         cells = scored[mentee.pk]
-        if not cells and blocked_any.get(mentee.pk):
+        if not cells and full_allowed:
+            code, reason = ALL_FULL, _("every suitable mentor is fully loaded")
+        elif not cells and (blocked_any.get(mentee.pk) or full_candidates):
             code, reason = ALL_BLOCKED, _("the form's rules allow none of the mentors")
         elif not cells:
             code, reason = NO_CANDIDATE, _("no mentor ready to work")
