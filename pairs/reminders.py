@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
@@ -89,9 +89,9 @@ def annotated_pairs(pairs, *, today: date) -> list[Pair]:
         .open()
         .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=today))
         .annotate(
-            last_held_on=Max(
-                "meetings__held_on", filter=Q(meetings__held_on__lte=today)
-            ),
+            # A correlated subquery, not MAX over a join: no GROUP BY of every
+            # meeting of the organisation's pairs before the few are kept.
+            last_held_on=Subquery(held.order_by("-held_on").values("held_on")[:1]),
             final_held=Exists(held.filter(meeting_type__code="final")),
         )
         .select_related(
