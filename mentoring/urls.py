@@ -44,5 +44,6 @@ urlpatterns = [
     path("checklist/", include("municipal.checklist_urls")),
     path("bank/", include("municipal.bank_urls")),
     path("practices/", include("municipal.practice_urls")),
+    path("rollover/", include("rollover.urls")),
     path("admin/", admin.site.urls),
 ]

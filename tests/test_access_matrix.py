@@ -22,14 +22,22 @@ from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from mentoring.lib import export as export_lib
-from mentoring.models import Job, MentoringForm, ProgrammeStage, RoadmapItem
+from mentoring.models import (
+    Job,
+    MentoringForm,
+    ProgrammeStage,
+    RoadmapItem,
+    SchoolYear,
+)
 from monitoring.models import Indicator, Unit
 from pairs.models import Pair, PairOrder, Reward
 from pairs.plan_services import plan_create, plan_item_add
 from pairs.reward_services import reward_grant
 from people.models import Consent, MentorCertificate, Role
+from rollover.models import Rollover
 from safeguarding.models import (
     Concern,
     HomeVisitAct,
@@ -150,6 +158,22 @@ def pk(attribute: str):
 
 def programme_pk(world):
     return {"pk": world.programme.pk}
+
+
+def rollover_pk(world):
+    """A rollover of the world's organisation (made on first use)."""
+    ending = SchoolYear.for_date(TODAY - timedelta(days=365))
+    rollover = Rollover.objects.filter(organisation=world.organisation).first()
+    if rollover is None:
+        rollover = Rollover.objects.create(
+            organisation=world.organisation,
+            ending_year=ending,
+            new_year=SchoolYear.for_date(ending.ends_on + timedelta(days=1)),
+            last_grade=11,
+            performed_at=timezone.now(),
+            changes={"changed": {}, "created": {}, "deleted": {}},
+        )
+    return {"pk": rollover.pk}
 
 
 def certificate_pk(world):
@@ -509,6 +533,12 @@ RULES: dict[str, Case] = {
         rule(403, coordinator=200, other_coordinator=404), pk("snapshot")
     ),
     "municipal-indicators:values": Case(manager_list()),
+    # --- the new school year (rollover/): the organisation's managers -----------
+    "rollover:index": Case(manager_list()),
+    "rollover:preview": Case(manager_list()),
+    "rollover:run": Case(post_only()),
+    "rollover:detail": Case(managers(), rollover_pk),
+    "rollover:undo": Case(managers(), rollover_pk),
 }
 
 # The export view, one pseudo-name per exporter: `?…` chooses the object.
