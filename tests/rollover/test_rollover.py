@@ -25,11 +25,15 @@ from rollover.services import (
     CARRY,
     COMPLETE,
     default_ending_year,
+    default_last_grade,
+    moved_name,
+    next_year,
     rollover_plan,
     rollover_run,
     rollover_undo,
     undo_refusal,
 )
+from tests import factories as f
 
 ACTIVE_MENTEE = [MenteeProfile.Status.WAITING, MenteeProfile.Status.IN_PAIR]
 
@@ -268,10 +272,11 @@ def client_for(username: str) -> Client:
     return client
 
 
-def test_the_preview_changes_nothing(demo):
+def test_the_preview_changes_nothing(demo, django_assert_max_num_queries):
     before = all_rows()
     client = client_for("curator1")
-    response = client.get(reverse("rollover:preview"))
+    with django_assert_max_num_queries(30):  # 25 on the demo school
+        response = client.get(reverse("rollover:preview"))
     assert response.status_code == 200
     assert "11А" in response.content.decode()
     assert all_rows() == before
@@ -343,3 +348,53 @@ def test_the_deputy_does_not_see_the_social_risk_pairs(demo):
     body = deputy.content.decode()
     for pk in in_plan:
         assert f'name="pair-{pk}"' not in body
+
+
+# --- Without the demo --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, grade, expected",
+    [("5В", 5, "6В"), ("10А", 10, "11А"), ("ТМ-21", 2, "ТМ-21"), ("7", 6, "7")],
+)
+def test_a_class_name_follows_its_grade(name, grade, expected):
+    assert moved_name(name, grade) == expected
+
+
+def test_the_last_grade_by_the_type_of_organisation(db):
+    assert default_last_grade(f.OrganisationFactory(kind="school")) == 11
+    basic = f.OrganisationFactory(kind="school", short_name="МБОУ «Луговская ООШ»")
+    assert default_last_grade(basic) == 9
+    assert default_last_grade(f.OrganisationFactory(kind="college")) == 4
+
+
+def test_a_graduated_class_does_not_move_again(db):
+    school = f.OrganisationFactory(kind="school")
+    ending = SchoolYear.for_date(default_ending_year(timezone.localdate()).starts_on)
+    StudyGroup.objects.create(organisation=school, name="11А", grade=11)
+    StudyGroup.objects.create(organisation=school, name="10А", grade=10)
+    first = rollover_plan(organisation=school, ending_year=ending)
+    assert [(m.new_name, m.graduates) for m in first.groups] == [
+        (f"11А (выпуск {ending.ends_on.year})", True),
+        ("11А", False),
+    ]
+    StudyGroup.objects.filter(organisation=school, name="11А").update(
+        name=f"11А (выпуск {ending.ends_on.year})"
+    )
+    StudyGroup.objects.filter(organisation=school, name="10А").update(
+        name="11А", grade=11
+    )
+    later = rollover_plan(organisation=school, ending_year=next_year(ending))
+    assert [move.group.name for move in later.groups] == ["11А"]
+
+
+def test_two_classes_that_would_share_a_name_stop_the_rollover(db):
+    school = f.OrganisationFactory(kind="school")
+    ending = SchoolYear.for_date(default_ending_year(timezone.localdate()).starts_on)
+    StudyGroup.objects.create(organisation=school, name="6А", grade=5)  # misnamed
+    StudyGroup.objects.create(organisation=school, name="5А", grade=5)
+    plan = rollover_plan(organisation=school, ending_year=ending)
+    assert plan.problems
+    with pytest.raises(ValidationError):
+        rollover_run(organisation=school, ending_year=ending, by=None)
+    assert not Rollover.objects.exists()
