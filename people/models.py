@@ -545,7 +545,7 @@ class MentorCertificate(models.Model):
         on_delete=models.CASCADE,
         related_name="certificates",
     )
-    number = models.CharField(_("certificate No."), max_length=100)
+    number = models.CharField(_("certificate number"), max_length=100)
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(
         _("valid until"),

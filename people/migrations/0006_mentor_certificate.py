@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "number",
-                    models.CharField(max_length=100, verbose_name="certificate No."),
+                    models.CharField(max_length=100, verbose_name="certificate number"),
                 ),
                 ("issued_on", models.DateField(verbose_name="issued on")),
                 (

@@ -30,10 +30,11 @@ def _request(context):
 
 
 @register.inclusion_tag("safeguarding/_concern_button.html", takes_context=True)
-def concern_button(context, pair):
+def concern_button(context, pair, css="btn btn-outline-danger"):
     """«Сообщить о проблеме» for whoever may raise a concern about the pair."""
     request = _request(context)
-    return {"shown": request is not None and may_report(request, pair), "pair": pair}
+    shown = request is not None and may_report(request, pair)
+    return {"shown": shown, "pair": pair, "css": css}
 
 
 @register.inclusion_tag("safeguarding/_pair_concerns.html", takes_context=True)

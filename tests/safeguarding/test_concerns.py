@@ -162,6 +162,7 @@ def test_a_mentee_raises_a_concern_from_the_journal(client, quiet_pair):
     journal = client.get(reverse("journal:pair", args=[quiet_pair.pk]))
     url = reverse("safeguarding:concern-create", args=[quiet_pair.pk])
     assert url in journal.content.decode()
+    assert url in client.get(reverse("home")).content.decode()  # the mentee's card
     form = client.get(url)
     assert "reporter" not in form.context["form"].fields
     response = client.post(url, {"text": "Встречи всё время срываются."})
