@@ -21,10 +21,11 @@ from safeguarding.models import Concern
 
 
 def pause_reason() -> str:
-    """The reason a concern's pause carries (in the site's language: it is stored
-    and compared when the concern is resolved)."""
+    """The reason a concern's pause carries, in the site's language (it is stored,
+    and compared when the concern is resolved). Neutral on purpose: the pair's
+    mentor sees the pause, and the concern may be about them."""
     with translation.override(settings.LANGUAGE_CODE):
-        return gettext("A concern about the pair is under review")
+        return gettext("Paused by the curator")
 
 
 def curators_of(pair: Pair) -> list[User]:

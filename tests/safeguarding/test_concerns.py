@@ -62,6 +62,8 @@ def test_a_concern_pauses_the_reminders_and_alerts_the_curators(
     quiet_pair.refresh_from_db()
     assert concern.paused_reminders
     assert quiet_pair.is_paused(TODAY)
+    # The pair's mentor sees the pause: its reason does not tell of a concern.
+    assert quiet_pair.pause_reason == "Приостановлено куратором"
     assert not pairs_with_reminders(Pair.objects.filter(pk=quiet_pair.pk), today=TODAY)
     assert [message.to for message in mail.outbox] == [["curator@school.ru"]]
     body = mail.outbox[0].body
