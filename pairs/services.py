@@ -346,6 +346,10 @@ def pair_create(
     order fixes it. A mentor of another organisation only with `bank_approved`:
     the municipal bank's approval by the mentor's own curator says so."""
     mentees = list(dict.fromkeys(mentees))
+    # The mentor's row is locked until the pair is saved: two curators forming
+    # pairs for the mentor's last free place at once leave one pair, not two
+    # (the second waits here, then counts the first one's pair in the load).
+    MentorProfile.objects.select_for_update().filter(pk=mentor.pk).first()
     refusal = Refusal()
     programme_forms = programme.forms.all()
     if programme_forms.exists() and not programme_forms.filter(pk=form.pk).exists():

@@ -13,6 +13,7 @@ from django.db import connection, connections
 from mentoring.models import MentoringForm, RoleVariant
 from pairs.cohort_services import pairs_create_lot
 from pairs.models import Pair
+from pairs.services import pair_create
 from people.models import Consent
 from tests import factories as f
 
@@ -39,16 +40,16 @@ def pupil(organisation):
     return mentee
 
 
-def at_once(*lots):
-    """Run `pairs_create_lot` for every lot in its own thread (its own database
-    connection), all released together; the outcome of each: "ok" or "refused"."""
-    start = threading.Barrier(len(lots))
-    outcomes = [None] * len(lots)
+def race(*calls):
+    """Run every call in its own thread (its own database connection), all
+    released together; the outcome of each: "ok" or "refused"."""
+    start = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
 
-    def confirm(index, arguments):
+    def run(index, call):
         try:
             start.wait()
-            pairs_create_lot(**arguments)
+            call()
             outcomes[index] = "ok"
         except ValidationError:
             outcomes[index] = "refused"
@@ -56,13 +57,18 @@ def at_once(*lots):
             connections.close_all()
 
     threads = [
-        threading.Thread(target=confirm, args=(n, lot)) for n, lot in enumerate(lots)
+        threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def at_once(*lots):
+    """`pairs_create_lot` for every lot at the same moment."""
+    return race(*(lambda arguments=lot: pairs_create_lot(**arguments) for lot in lots))
 
 
 def lot(programme, assignments):
@@ -108,3 +114,19 @@ def test_crossed_lots_never_deadlock_and_stay_whole(programme):
     assert formed.count() == 2
     winner = [mentees[0], mentees[1]] if outcomes[0] == "ok" else mentees[2:]
     assert {p.memberships.get().mentee_id for p in formed} == {m.pk for m in winner}
+
+
+def test_two_pair_forms_for_the_last_place_leave_one_pair(programme):
+    """The one-mentee pair form (pair_create) locks the mentor's row too."""
+    organisation = programme.organisation
+    mentor = f.MentorFactory(participant__organisation=organisation, capacity=1)
+    arguments = lot(programme, [])
+    del arguments["assignments"]
+
+    def form_pair(mentee):
+        return lambda: pair_create(mentor=mentor, mentees=[mentee], **arguments)
+
+    outcomes = race(form_pair(pupil(organisation)), form_pair(pupil(organisation)))
+
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert Pair.objects.filter(mentor=mentor).count() == 1
