@@ -38,6 +38,7 @@ from pairs.matching import PLUS, Match, Reason
 from pairs.models import Pair, PairMentee
 from pairs.rules import social_risk_mentor_allowed
 from people.models import Consent, MenteeProfile, MentorProfile
+from people.screening import is_minor_on, without_certificate
 
 PREVIOUS_MENTOR_PLUS = 10
 # Mentors offered in a row's «change the mentor» list (the proposed one always).
@@ -272,6 +273,9 @@ def cohort_match(
         for row in full_candidates
     )
     by_pk = {row.pk: row for row in scored_candidates}
+    # A mentor from outside without a certificate in force may not take a minor
+    # (people.screening; pair_create refuses it too).
+    uncertified = without_certificate(by_pk, today)
 
     # Every allowed (mentee, mentor) cell, scored; blocked ones kept for reasons.
     scored: dict[int, dict[int, Match]] = {}
@@ -282,6 +286,9 @@ def cohort_match(
         cells = {}
         for candidate in scored_candidates:
             if candidate.participant_id == mentee.participant_id:
+                continue
+            if candidate.pk in uncertified and is_minor_on(mentee.participant, today):
+                blocked_any[mentee.pk] = True
                 continue
             match = matching.score(
                 candidate, [mentee], form=form, role_variant=role_variant, today=today

@@ -14,6 +14,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,23 @@ def certificate_missing(mentor: MentorProfile, mentees, on: date | None) -> list
     if valid_certificate(mentor, on) is not None:
         return []
     return minors
+
+
+def without_certificate(mentor_ids, on: date) -> set[int]:
+    """Of the mentors `mentor_ids`, those who need a certificate (as
+    `needs_certificate` says) and have none in force on `on`: one query, for
+    matching a whole cohort."""
+    outside = Q(participant__kind__in=OUTSIDE_KINDS) | (
+        Q(participant__kind=Participant.Kind.STUDENT)
+        & ~Q(participant__organisation__kind=Organisation.Kind.COLLEGE)
+    )
+    in_force = MentorCertificate.objects.valid(on).filter(mentor=OuterRef("pk"))
+    return set(
+        MentorProfile.objects.filter(pk__in=list(mentor_ids))
+        .filter(outside)
+        .exclude(Exists(in_force))
+        .values_list("pk", flat=True)
+    )
 
 
 @transaction.atomic

@@ -13,7 +13,13 @@ from mentoring.models import MentoringForm, RequestArea, RoleVariant
 from pairs import cohort, matching
 from pairs.cohort_services import pairs_create_lot
 from pairs.models import Pair
-from people.models import Consent, MenteeProfile, MenteeRequest, Participant
+from people.models import (
+    Consent,
+    MenteeProfile,
+    MenteeRequest,
+    MentorCertificate,
+    Participant,
+)
 from tests import factories as f
 
 TODAY = date.today()
@@ -430,3 +436,34 @@ def test_a_refusal_for_no_consent_creates_nothing(programme):
     with pytest.raises(ValidationError):
         pairs_create_lot(**lot_arguments(programme, [(a, fine), (b, unconsented)]))
     assert Pair.objects.count() == before
+
+
+def test_an_outside_mentor_without_a_certificate_is_never_proposed_to_a_minor(
+    programme,
+):
+    """The certificate of no criminal record (people.screening) is a hard rule of
+    the cohort too, as pair_create refuses it; with one in force, proposed."""
+    organisation = programme.organisation
+    outsider = teacher(
+        organisation,
+        participant__kind=Participant.Kind.EXTERNAL,
+        participant__workplace="ООО «Кирпичный завод»",
+        capacity=3,
+    )
+    minor = pupil(organisation)
+
+    def proposal():
+        return assigned(
+            cohort.cohort_match(
+                loaded([minor]),
+                organisation=organisation,
+                form=form("employer-pupil"),
+                today=TODAY,
+            )
+        )
+
+    assert proposal() == {}
+    MentorCertificate.objects.create(
+        mentor=outsider, number="12/345", issued_on=TODAY - timedelta(days=30)
+    )
+    assert proposal() == {minor.pk: outsider.pk}
