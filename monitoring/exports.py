@@ -28,6 +28,7 @@ from mentoring.lib.export import (
 )
 from mentoring.models import Programme, SchoolYear
 from monitoring import charts, measurement_importing, stats
+from monitoring.dynamics import Summary, programme_summary
 from monitoring.models import (
     AskedWhen,
     Campaign,
@@ -53,7 +54,7 @@ class MonitoringData:
     latest_exit_stats: list = field(default_factory=list)
     gaps: list = field(default_factory=list)
     swot: Swot | None = None
-    dynamics: object = None
+    dynamics: Summary | None = None
     indicators: list | None = None
     # campaign id → why its answers are not shown ("" when they are)
     withheld: dict = field(default_factory=dict)
@@ -76,7 +77,6 @@ def monitoring_data(programme, school_year, *, hide_tier=False) -> MonitoringDat
     number of campaigns, answers, pairs or measurements (plus those of the stage 2
     and indicators modules). `hide_tier`: stage 2 without the pairs of the
     social-risk form (for a user who may not see the tier)."""
-    from monitoring.dynamics import programme_dynamics
     from monitoring.indicators import indicator_rows
 
     campaigns = year_campaigns(programme, school_year)
@@ -100,7 +100,7 @@ def monitoring_data(programme, school_year, *, hide_tier=False) -> MonitoringDat
         swot=Swot.objects.filter(programme=programme, school_year=school_year)
         .prefetch_related("points")
         .first(),
-        dynamics=programme_dynamics(programme, school_year, hide_tier=hide_tier),
+        dynamics=programme_summary(programme, school_year, hide_tier=hide_tier),
         indicators=indicator_rows(programme, school_year),
         withheld=withheld,
     )
