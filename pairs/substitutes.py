@@ -51,6 +51,14 @@ def pair_substitute_name(
             "same_mentor",
         )
     else:
+        # The substitute works with the pair's current mentees from the first day
+        # of the period: a mentor from outside needs a certificate in force then.
+        current = [
+            link.mentee
+            for link in pair.memberships.filter(left_on__isnull=True).select_related(
+                "mentee__participant"
+            )
+        ]
         check_mentor(
             refusal,
             "mentor",
@@ -59,6 +67,8 @@ def pair_substitute_name(
             form=pair.form,
             adding=0,
             allow_over_capacity=True,
+            mentees=current,
+            on=starts_on,
         )
     today = timezone.localdate()
     if starts_on is None:

@@ -15,6 +15,7 @@ from mentoring.models import MentoringForm, Organisation, RoleVariant
 from pairs import services
 from pairs.management.commands import _demo_texts as texts
 from pairs.models import Pair
+from pairs.substitutes import pair_substitute_name
 from people import screening
 from people.models import Consent, MentorCertificate, Participant, Role
 from safeguarding.demo import outside_mentors, uncertified_demo_mentor
@@ -210,6 +211,34 @@ def test_a_substitute_from_outside_needs_the_certificate_too(
     )
     pair.refresh_from_db()
     assert pair.mentor == substitute
+
+
+def test_a_substitute_for_a_period_from_outside_needs_the_certificate(
+    employer_programme, curator, organisation
+):
+    """pairs.substitutes: the substitute works with the pair's minors from the
+    first day of the period."""
+    pair = create_pair(
+        employer_programme,
+        curator,
+        f.MentorFactory(participant__organisation=organisation),
+        [pupil_mentee(organisation)],
+        start_on=TODAY - timedelta(days=30),
+    )
+    substitute = external_mentor(organisation)
+    period = {
+        "pair": pair,
+        "mentor": substitute,
+        "starts_on": TODAY,
+        "ends_on": TODAY + timedelta(days=14),
+        "reason": "Отпуск наставника",
+        "by": curator,
+    }
+    with pytest.raises(ValidationError) as caught:
+        pair_substitute_name(**period)
+    assert caught.value.error_dict["mentor"][0].code == "no_certificate"
+    certificate(substitute, TODAY - timedelta(days=3))
+    assert pair_substitute_name(**period).mentor == substitute
 
 
 def test_the_pair_form_shows_the_refusal(client, employer_programme, curator):
