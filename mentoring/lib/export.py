@@ -232,27 +232,33 @@ def render_workbook(sheets: Iterable[tuple[str, Iterable[Sequence]]]) -> bytes:
             for value in row:
                 if isinstance(value, Promise):  # lazy translations
                     value = str(value)
-                if isinstance(value, datetime):
-                    value = (
-                        timezone.localtime(value).replace(tzinfo=None)
-                        if timezone.is_aware(value)
-                        else value
-                    )
-                cell = as_text(WriteOnlyCell(sheet, value=value))
                 if number == 0:
+                    cell = as_text(WriteOnlyCell(sheet, value=value))
                     cell.font, cell.fill, cell.alignment = (
                         header_font,
                         header_fill,
                         wrap,
                     )
                 elif isinstance(value, datetime):
+                    if timezone.is_aware(value):
+                        value = timezone.localtime(value).replace(tzinfo=None)
+                    cell = WriteOnlyCell(sheet, value=value)
                     cell.number_format = "DD.MM.YYYY HH:MM"
                 elif isinstance(value, date):
+                    cell = WriteOnlyCell(sheet, value=value)
                     cell.number_format = "DD.MM.YYYY"
                 elif isinstance(value, str) and (
-                    len(value) > MAX_WIDTH or "\n" in value
+                    len(value) > MAX_WIDTH
+                    or "\n" in value
+                    or value.startswith(FORMULA_PREFIXES)
                 ):
-                    cell.alignment = wrap
+                    cell = as_text(WriteOnlyCell(sheet, value=value))
+                    if len(value) > MAX_WIDTH or "\n" in value:
+                        cell.alignment = wrap
+                else:
+                    # A plain value needs no cell object of its own (the most of a
+                    # big sheet): openpyxl writes it as a bare dump would.
+                    cell = value
                 cells.append(cell)
             sheet.append(cells)
     buffer = io.BytesIO()
