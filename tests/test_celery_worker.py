@@ -45,6 +45,16 @@ def database_url() -> str:
     )
 
 
+def forget_connections():
+    """Drop the app's cached producer pool and queue set: an earlier test's eager
+    task (`delay` in eager mode still acquires a producer) made them for the
+    default broker and queue, which a change of `conf` alone does not reach."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.__dict__.pop("amqp", None)
+
+
 @pytest.fixture
 def queue(settings):
     """A queue of this run's own on Redis: another test run on the machine (and
@@ -58,10 +68,12 @@ def queue(settings):
     previous = celery_app.conf.broker_url, celery_app.conf.task_default_queue
     celery_app.conf.broker_url = BROKER
     celery_app.conf.task_default_queue = name
+    forget_connections()
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = BROKER
     yield client, name
     celery_app.conf.broker_url, celery_app.conf.task_default_queue = previous
+    forget_connections()
     client.delete(name)
 
 
