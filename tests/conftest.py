@@ -10,6 +10,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 
 import pytest  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
 from pytest_django.plugin import blocking_manager_key  # noqa: E402
 
 from people.models import Role  # noqa: E402
@@ -40,6 +41,18 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             call_command("loaddata", "catalogues", verbosity=0)
     return result
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo data (`seed_demo`), seeded once for the tests of a module inside
+    one transaction: each test (with `db`) runs in a savepoint of it, so that what
+    a test changes is undone before the next one, and the whole is rolled back when
+    the module ends. Not for transactional tests (their flush would end it)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", "--quiet")
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from urllib.parse import unquote
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from docx import Document
@@ -212,9 +211,8 @@ def filename_problems(response) -> list[str]:
 
 
 @pytest.fixture
-def demo(db):
+def demo(demo_data, db):
     """The demo data exactly as `make run` loads them."""
-    call_command("seed_demo", "--quiet")
 
 
 def reader(username: str):

@@ -19,8 +19,8 @@ from people.models import Membership, MenteeProfile, Role, User
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", "--quiet")
+def demo(demo_data, db):
+    pass
 
 
 def test_two_municipalities_each_with_its_coordinator(demo):

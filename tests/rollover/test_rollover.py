@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -54,8 +53,7 @@ def all_rows() -> dict:
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", "--quiet")
+def demo(demo_data, db):
     return {
         key: Organisation.objects.get(short_name=data["short_name"])
         for key, data in texts.ORGANISATIONS.items()
