@@ -7,6 +7,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 APT_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra fonts-liberation2
 APT_TEST := $(APT_RUN) chromium libatomic1 poppler-utils redis-server
+# pytest-xdist processes (`make test TEST_WORKERS=0` runs in one); a test file's
+# tests stay in one process, so its module fixtures (the seeded demo) are built once.
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint install install-dev system-run system-test messages demo clean
 
@@ -52,7 +55,7 @@ run: system-run install messages
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: system-test install messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -39,7 +39,6 @@ from mentoring.models import Job
 logger = logging.getLogger(__name__)
 
 Report = Callable[..., None]
-REPORT_EVERY = 0.5  # seconds between two progress writes
 MAX_ATTEMPTS = 3
 
 
@@ -87,7 +86,7 @@ def enqueue(job: Job) -> None:
 
 class Reporter:
     """`report(done, total=None, step="")`: the job's progress, written at most
-    every REPORT_EVERY seconds. The cache always gets it; the job's row too unless
+    every JOB_REPORT_SECONDS. The cache always gets it; the job's row too unless
     `to_row` is off — a handler turns it off while it writes in a transaction of
     its own (other processes would not see the row before the end)."""
 
@@ -101,10 +100,11 @@ class Reporter:
         if total:
             percent = max(0, min(99, int(100 * done / total)))
         now = time.monotonic()
-        if now - self.last < REPORT_EVERY:
+        if now - self.last < settings.JOB_REPORT_SECONDS:
             return
         self.last = now
         state = {"progress": percent, "step": str(step)[:200]}
+        logger.info("Job %s progress %s%% %s", self.job.pk, percent, state["step"])
         cache.set(progress_key(self.job.pk), state, timeout=24 * 3600)
         if self.to_row:
             Job.objects.filter(pk=self.job.pk).update(**state)

@@ -343,6 +343,8 @@ CELERY_BEAT_SCHEDULE = {
 IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", "100000"))
 # A list export of more rows than this is prepared in the background.
 BACKGROUND_EXPORT_ROWS = int(os.environ.get("BACKGROUND_EXPORT_ROWS", "1000"))
+# Seconds between two writes of a running job's progress (its bar, the log).
+JOB_REPORT_SECONDS = float(os.environ.get("JOB_REPORT_SECONDS", "0.5"))
 # A finished job's file is kept this many days, then deleted with the job.
 JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", "7"))
 # What runs a job of each kind: functions (job, report) -> mentoring.jobs.Outcome.

@@ -26,16 +26,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test (tests/test_celery_worker.py: a worker process must
-    see committed rows) ends with a flush of every table, the catalogues loaded
-    once per session included: load them again for the tests after it."""
+    see committed rows; the browser tests, whose live server must too) ends with a
+    flush of every table, the catalogues loaded once per session included: load
+    them again for the tests after it — under pytest-xdist other files' tests
+    follow the browser tests in the same process."""
     result = yield
     marker = item.get_closest_marker("django_db")
-    flushed = (
-        marker is not None
-        and marker.kwargs.get("transaction")
-        # it ran (a skipped test never touched the database)
-        and "_django_db_helper" in getattr(item, "funcargs", {})
-    )
+    names = set(getattr(item, "fixturenames", ()))
+    transactional = (
+        marker is not None and marker.kwargs.get("transaction")
+    ) or names & {"transactional_db", "live_server"}
+    # it ran (a skipped test never touched the database)
+    flushed = transactional and "_django_db_helper" in getattr(item, "funcargs", {})
     # After the last test the test database is gone already.
     if flushed and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
