@@ -12,6 +12,7 @@ admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("my-pairs/", views.my_pairs, name="my-pairs"),
     path(
         "organisation/switch/",
         people_views.switch_organisation,

@@ -31,7 +31,11 @@ OPEN_STATUSES = ("formed", "active")
 def home(request: HttpRequest) -> HttpResponse:
     access = request.access
     role = access.main_role
-    context = {"role": role, "today": date.today()}
+    context = {
+        "role": role,
+        "today": date.today(),
+        "role_label": role_label(access, role),
+    }
     if role in {"head", "deputy", "curator", "form_lead"}:
         context |= management_summary(
             access.organisation, access, hide_tier=hides_tier(request)
@@ -60,6 +64,24 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         template = "mentoring/home_empty.html"
     return render(request, template, context)
+
+
+def role_label(access, role: str | None) -> str:
+    """The role's name as the user's membership shows it («Социальный педагог»)."""
+    for membership in access.memberships:
+        if membership.role == role:
+            return membership.get_role_display()
+    return ""
+
+
+def my_pairs(request: HttpRequest) -> HttpResponse:
+    """A mentor's pairs and groups, for one whose home is another role's (the
+    social pedagogue or curator who also mentors): the mentor's home page."""
+    if "mentor" not in request.access.roles:
+        raise PermissionDenied
+    context = {"role": "mentor", "today": date.today()}
+    context |= mentor_summary(request.user, request.access.organisation)
+    return render(request, "mentoring/home_mentor.html", context)
 
 
 def forms_in_charge(access) -> list[int] | None:

@@ -203,6 +203,8 @@ RULES: dict[str, Case] = {
     # municipal dashboard, where it redirects.
     "home": Case(everybody(coordinator=302, other_coordinator=302)),
     "switch-organisation": Case(post_only()),
+    # A mentor's pairs for one whose home is another role's; mentors only.
+    "my-pairs": Case(rule(403, mentor=200, other_mentor=200)),
     # --- people: the two bases -------------------------------------------------
     "people:mentee-list": Case(manager_list()),
     "people:mentee-create": Case(manager_list()),
