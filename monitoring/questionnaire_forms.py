@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.lib.forms import preselect_only_choice
 from mentoring.models import MentoringForm, Programme
 from monitoring.models import (
     AskedWhen,
@@ -136,6 +137,7 @@ class CampaignForm(forms.Form):
             .order_by("programme__title", "mentor__participant__last_name", "pk")
         )
         self.fields["pairs"].label_from_instance = pair_label
+        preselect_only_choice(self, "programme", "questionnaire")
 
     def clean(self):
         data = super().clean()

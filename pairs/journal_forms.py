@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.lib.forms import preselect_only_choice
 from mentoring.models import MeetingType, MentoringForm, Programme
 from pairs.forms import DateInput
 from pairs.journal_services import meeting_type_topic
@@ -162,6 +163,7 @@ class GeneralMeetingForm(forms.Form):
         self.fields["programme"].queryset = Programme.objects.filter(
             organisation=organisation
         )
+        preselect_only_choice(self, "programme")
         self.initial.setdefault("held_on", timezone.localdate())
         general = MeetingType.objects.filter(is_general=True).first()
         if general is not None:
