@@ -179,7 +179,7 @@ class CommentForm(forms.Form):
 class FeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("Rating"),
-        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        choices=[(n, str(n)) for n in range(1, 6)],  # as questionnaires: low first
         coerce=int,
         widget=forms.RadioSelect,
         help_text=_("From 1 (bad) to 5 (excellent)."),

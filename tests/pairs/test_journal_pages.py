@@ -1,5 +1,6 @@
 """Pages of the meeting journal and the workspaces: who may open what."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -335,6 +336,15 @@ def test_mentee_rates_a_meeting_once(client, meeting, mentee):
     assert Feedback.objects.count() == 1
     body = client.get(reverse("journal:my-pair")).content.decode()
     assert url not in body
+
+
+def test_the_rating_runs_from_low_to_high_as_in_questionnaires(
+    client, meeting, mentee
+):
+    client.force_login(mentee)
+    page = client.get(reverse("journal:feedback", args=[meeting.pk])).content.decode()
+    values = re.findall(r'name="rating" value="(\d+)"', page)
+    assert values == ["1", "2", "3", "4", "5"]
 
 
 def test_feedback_access(client, meeting, curator, outsider, other_pair, mentor):
