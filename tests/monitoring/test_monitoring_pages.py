@@ -146,3 +146,17 @@ def test_pages_without_a_year_open_on_the_year_with_results(client, curator, pro
     for name in ("monitoring:programme", "monitoring:swot", "monitoring:swot-print"):
         response = client.get(reverse(name, args=[programme.pk]))
         assert response.context["year"] == past, name
+
+
+def test_the_index_leads_to_both_stages_and_the_report(client, curator, programme):
+    client.force_login(curator)
+    index = client.get(reverse("monitoring:index")).content.decode()
+    for url in (
+        reverse("questionnaires:campaign-list"),
+        reverse("monitoring:swot", args=[programme.pk]),
+        f"{reverse('measurements:grid')}?programme={programme.pk}",
+        f"{reverse('measurements:dynamics')}?programme={programme.pk}",
+        reverse("export", kwargs={"identifier": "monitoring-report", "fmt": "pdf"}),
+    ):
+        assert f'href="{url}' in index, url
+    assert "Этап 1" in index and "Этап 2" in index
