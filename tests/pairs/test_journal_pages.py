@@ -338,9 +338,7 @@ def test_mentee_rates_a_meeting_once(client, meeting, mentee):
     assert url not in body
 
 
-def test_the_rating_runs_from_low_to_high_as_in_questionnaires(
-    client, meeting, mentee
-):
+def test_the_rating_runs_from_low_to_high_as_in_questionnaires(client, meeting, mentee):
     client.force_login(mentee)
     page = client.get(reverse("journal:feedback", args=[meeting.pk])).content.decode()
     values = re.findall(r'name="rating" value="(\d+)"', page)
