@@ -31,6 +31,7 @@ def test_the_home_names_her_role_and_the_menu_has_her_pairs(
     assert mine.status_code == 200
     page = mine.content.decode()
     assert "Мои пары и группы" in page
+    assert "<title>Мои пары" in page
     assert reverse("journal:pair", args=[pair.pk]) in page
 
 
