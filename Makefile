@@ -40,21 +40,29 @@ system-run:
 
 system-test:
 	$(call apt_ensure,$(APT_TEST))
+	@# npm installs axe-core for the browser tests (node_modules/.installed).
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && echo "Installing nodejs npm" && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 	@# The Celery worker test needs Redis on 127.0.0.1:6379: start one if none answers.
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
 		echo "Starting redis-server on 127.0.0.1:6379"; \
 		redis-server --bind 127.0.0.1 --port 6379 --save '' --appendonly no --daemonize yes; \
 		for i in 1 2 3 4 5 6 7 8 9 10; do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done; }
 
+# axe-core for the browser tests (package.json; node_modules/ is not committed).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 messages: install
-	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
 run: system-run install messages
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: system-test install messages
+test: system-test install messages node_modules/.installed
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install

@@ -252,4 +252,31 @@
     window.setTimeout(poll, 1000);
   });
 
+  // A table wider than its box scrolls sideways: the box takes the keyboard focus
+  // (arrow keys scroll it), named after the table's caption or the section's
+  // heading for a screen reader.
+  function focusableScrollers() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-responsive"), function (box) {
+      if (box.scrollWidth <= box.clientWidth || box.hasAttribute("tabindex")) {
+        return;
+      }
+      box.setAttribute("tabindex", "0");
+      if (!box.hasAttribute("aria-label")) {
+        var caption = box.querySelector("caption");
+        var section = box.closest("section, .card");
+        var heading = section && section.querySelector("h2, h3, h4");
+        var name = (caption || heading || {}).textContent;
+        if (name) {
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", name.trim());
+        }
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusableScrollers);
+  } else {
+    focusableScrollers();
+  }
+
 })();

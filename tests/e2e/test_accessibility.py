@@ -1,0 +1,104 @@
+"""Every role of the demo walks the pages its links reach (up to a limit per role)
+in Chromium at 1366 px, and axe-core (npm, installed by `make test`) checks each:
+no serious or critical violation, and the header's user menu (log out) stays on
+the screen. Issue 19 measured color-contrast violations on 61 of 80 curator pages.
+"""
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from tests.e2e.test_login import login
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# A role's pages, visited in the order its links are found from its home page.
+ROLES = {
+    "curator1": 80,
+    "head1": 40,
+    "deputy1": 40,
+    "socped1": 40,
+    "psych1": 30,
+    "mentor1": 20,
+    "pupilmentor1": 20,
+    "pupil1": 20,
+    "classteacher1": 20,
+    "coordinator": 30,
+}
+# Files, the admin (Django's own pages), printouts and what changes state on GET.
+SKIP = re.compile(
+    r"/(logout|export|download|admin|print|template|media|static)"
+    r"|\.(xlsx|pdf|docx|ics|csv)$|/ics/"
+)
+SERIOUS = {"serious", "critical"}
+
+
+def page_key(path: str) -> str:
+    """One page per view: the same path with other numbers is the same page."""
+    return re.sub(r"\d+", "N", path)
+
+
+def walk(page, base: str, limit: int):
+    """Yield (path, response) for up to `limit` distinct pages from the home page."""
+    queue, seen = ["/"], set()
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if page_key(path) in seen:
+            continue
+        seen.add(page_key(path))
+        response = page.goto(base + path)
+        if response is None or "text/html" not in response.headers.get(
+            "content-type", ""
+        ):
+            continue
+        yield path, response
+        for href in page.eval_on_selector_all(
+            "a[href]", "links => links.map(link => link.getAttribute('href'))"
+        ):
+            parts = urlsplit(urljoin(base + path, href))
+            if parts.netloc != urlsplit(base).netloc or SKIP.search(parts.path):
+                continue
+            queue.append(parts.path)
+
+
+def problems_of(page) -> list[str]:
+    found = []
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+        ".violations"
+    )
+    for violation in violations:
+        if violation["impact"] in SERIOUS:
+            targets = [node["target"] for node in violation["nodes"][:3]]
+            found.append(f"{violation['id']} ({violation['impact']}): {targets}")
+    menu = page.locator("header .site-user.dropdown-toggle")
+    if menu.count():
+        box = menu.bounding_box()
+        width = page.viewport_size["width"]
+        if box is None or box.get("x", 0) + box.get("width", 0) > width:
+            found.append("the user menu (log out) is off the screen")
+    return found
+
+
+def test_no_serious_accessibility_violation_on_any_page_of_any_role(
+    browser, live_server, demo
+):
+    assert AXE.exists(), "axe-core is missing: `make test` installs it (npm ci)"
+    report, visited = [], 0
+    for username, limit in ROLES.items():
+        context = browser.new_context(
+            locale="ru-RU",
+            timezone_id="Europe/Moscow",
+            viewport={"width": 1366, "height": 900},
+        )
+        page = context.new_page()
+        login(page, live_server, username)
+        for path, response in walk(page, live_server.url, limit):
+            visited += 1
+            if response.status != 200:
+                report.append(f"{username} {path}: HTTP {response.status}")
+                continue
+            report += [f"{username} {path}: {p}" for p in problems_of(page)]
+        context.close()
+    assert visited > 150
+    assert not report, "\n".join(report)
