@@ -108,9 +108,8 @@ class ChecklistMatrixFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All types")), *Organisation.Kind.choices]
-        self.fields["q"].widget.attrs.update(
-            {"class": "form-control form-control-sm", "type": "search"}
-        )
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["class"] = "form-control form-control-sm"
         for name in ("kind", "show"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
 

@@ -3,7 +3,6 @@ of at least ANONYMOUS_MIN_GROUP respondents, and nothing stored on an answer tha
 joins it back to the invitation of the pupil who gave it."""
 
 import io
-import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from monitoring import stats
 from monitoring.models import Audience, Campaign, Invitation, Response
 from monitoring.swot import draft_points
 from tests import factories as f
+from tests.files import pdf_text
 
 TODAY = date.today()
 # Answered in this order, one a day: the reverse of the alphabet, so a page that
@@ -250,12 +250,6 @@ def test_expectation_gaps_skip_a_small_anonymous_exit(programme, year):
     exit_ = in_year(anonymous_campaign(programme, 4), year)
     exit_.questionnaire.questions.filter(order=1).update(topic="comfort")
     assert stats.expectation_gaps(programme, year) == []
-
-
-def pdf_text(content: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
-    ).stdout.decode()
 
 
 def report(client, programme, year, fmt):

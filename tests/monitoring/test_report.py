@@ -2,7 +2,6 @@
 name of an anonymous respondent anywhere."""
 
 import io
-import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -12,14 +11,9 @@ from mentoring.models import SchoolYear
 from monitoring import models as mo
 from monitoring.swot import draft_swot
 from tests import factories as f
+from tests.files import pdf_text
 
 from .test_swot import answered, campaign_with
-
-
-def pdf_text(content: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
-    ).stdout.decode()
 
 
 @pytest.fixture
