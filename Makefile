@@ -40,16 +40,20 @@ system-run:
 
 system-test:
 	$(call apt_ensure,$(APT_TEST))
-	@# npm installs axe-core for the browser tests (node_modules/.installed).
+	@# npm installs axe-core and vnu-jar for the browser tests (node_modules/.installed).
 	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && echo "Installing nodejs npm" && \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	@# Java runs the Nu Html Checker (vnu-jar) of the browser tests.
+	@command -v java >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && echo "Installing default-jre-headless" && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 	@# The Celery worker test needs Redis on 127.0.0.1:6379: start one if none answers.
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
 		echo "Starting redis-server on 127.0.0.1:6379"; \
 		redis-server --bind 127.0.0.1 --port 6379 --save '' --appendonly no --daemonize yes; \
 		for i in 1 2 3 4 5 6 7 8 9 10; do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done; }
 
-# axe-core for the browser tests (package.json; node_modules/ is not committed).
+# axe-core and vnu-jar for the browser tests (package.json; node_modules/ is not committed;
+# --ignore-scripts: vnu-jar would otherwise look for a Java to download).
 node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --silent
 	touch $@
