@@ -135,3 +135,39 @@ def test_every_page_of_every_role_is_accessible_and_valid(
     assert visited > 150
     report += html_errors(tmp_path, saved)
     assert not report, "\n".join(report)
+
+
+# A phone's walk (issue 19): the mentor's and the mentee's pages at 375 px.
+PHONE_ROLES = {"mentor1": 25, "pupilmentor1": 25, "pupil1": 25, "youngteacher1": 25}
+# Interactive elements smaller than 44 × 44 px (a link in running text exempt).
+SMALL_TARGETS = (Path(__file__).parent / "small_targets.js").read_text(encoding="utf-8")
+
+
+def test_phone_pages_scroll_only_down_and_have_44_px_targets(
+    browser, live_server, demo
+):
+    report, visited = [], 0
+    for username, limit in PHONE_ROLES.items():
+        context = browser.new_context(
+            locale="ru-RU",
+            viewport={"width": 375, "height": 800},
+            is_mobile=True,
+            has_touch=True,
+        )
+        page = context.new_page()
+        login(page, live_server, username)
+        for path, response in walk(page, live_server.url, limit):
+            visited += 1
+            if response.status != 200:
+                report.append(f"{username} {path}: HTTP {response.status}")
+                continue
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > 375:
+                report.append(f"{username} {path}: {width} px wide")
+            report += [
+                f"{username} {path}: {target}"
+                for target in page.evaluate(SMALL_TARGETS)
+            ]
+        context.close()
+    assert visited > 30
+    assert not report, "\n".join(report)
