@@ -277,13 +277,18 @@ def change_order(change: Change) -> tuple:
     )
 
 
-def programme_dynamics(programme, school_year=None, *, hide_tier=False) -> Dynamics:
-    """All measurements of the programme's pairs; with a school year, the changes of
-    that year: exit measured in it (the entry may be of the year before), or only an
-    entry measured in it. `hide_tier`: without the pairs of the social-risk form."""
+def programme_dynamics(
+    programme, school_year=None, *, hide_tier=False, pair=None
+) -> Dynamics:
+    """All measurements of the programme's pairs (or of one `pair`); with a school
+    year, the changes of that year: exit measured in it (the entry may be of the
+    year before), or only an entry measured in it. `hide_tier`: without the pairs
+    of the social-risk form."""
     from monitoring.models import Measurement
 
     measurements = Measurement.objects.filter(pair__programme=programme)
+    if pair is not None:
+        measurements = measurements.filter(pair=pair)
     if hide_tier:
         measurements = measurements.exclude(pair__form__is_social_risk=True)
     measurements = measurements.select_related(

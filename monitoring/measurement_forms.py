@@ -177,6 +177,12 @@ class DynamicsFilterForm(forms.Form):
         required=False,
         empty_label=_("all years"),
     )
+    pair = forms.ModelChoiceField(
+        label=_("Pair or group"),
+        queryset=Pair.objects.none(),
+        required=False,
+        empty_label=_("all pairs"),
+    )
 
     def __init__(self, data=None, *, organisation, **kwargs):
         programmes = Programme.objects.for_organisation(organisation)
@@ -188,5 +194,13 @@ class DynamicsFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["programme"].queryset = programmes.order_by("-starts_on", "pk")
         self.fields["programme"].label_from_instance = lambda p: p.title
+        # the chosen programme's pairs (`?pair=` from a pair's page)
+        programme_pk = str(data.get("programme") or "")
+        self.fields["pair"].queryset = (
+            Pair.objects.for_organisation(organisation)
+            .filter(programme_id=programme_pk if programme_pk.isdigit() else None)
+            .select_related("mentor__participant", "role_variant")
+            .order_by("mentor__participant__last_name", "pk")
+        )
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"

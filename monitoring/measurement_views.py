@@ -248,7 +248,10 @@ def dynamics(request: HttpRequest) -> HttpResponse:
     programme = filters.cleaned_data["programme"]
     school_year = filters.cleaned_data["school_year"]
     result = programme_dynamics(
-        programme, school_year, hide_tier=hides_social_risk(request)
+        programme,
+        school_year,
+        hide_tier=hides_social_risk(request),
+        pair=filters.cleaned_data.get("pair"),
     )
     log_pairs_read(
         request,

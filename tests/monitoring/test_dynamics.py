@@ -260,3 +260,31 @@ def test_a_change_belongs_to_the_year_of_its_exit(pair):
     assert programme_dynamics(pair.programme, year).missing_entry == []
     earlier = Measurement.objects.get(moment=ENTRY).school_year
     assert programme_dynamics(pair.programme, earlier).changes == []
+
+
+def test_the_dynamics_of_one_pair(client, curator, two_variants, programme):
+    """`?pair=` (issue 19: it was ignored) shows that pair's participants only;
+    a pair of another programme is refused with the field's error."""
+    from django.urls import reverse
+
+    pair_a, pair_b = two_variants[0], two_variants[1]
+    first, second = mentee_of(pair_a), mentee_of(pair_b)
+    measure(pair_a, first, "engagement", entry=4, exit=7)
+    measure(pair_b, second, "engagement", entry=5, exit=6)
+    client.force_login(curator)
+    url = reverse("measurements:dynamics")
+
+    both = client.get(f"{url}?programme={programme.pk}").content.decode()
+    assert first.full_name in both and second.full_name in both
+    one = client.get(f"{url}?programme={programme.pk}&pair={pair_a.pk}")
+    html = one.content.decode()
+    assert first.full_name in html and second.full_name not in html
+    assert f'<option value="{pair_a.pk}" selected>' in html
+
+    elsewhere = f.PairFactory(
+        programme=f.ProgrammeFactory(organisation=programme.organisation)
+    )
+    refused = client.get(f"{url}?programme={programme.pk}&pair={elsewhere.pk}")
+    assert refused.status_code == 200
+    assert first.full_name not in refused.content.decode()
+    assert "Выберите корректный вариант" in refused.content.decode()
