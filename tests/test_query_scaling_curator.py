@@ -239,7 +239,7 @@ CURATOR_BUDGETS = {
     "questionnaires:campaign-list": 7,
     "monitoring:programme": 18,
     "measurements:grid": 15,
-    "measurements:dynamics": 8,
+    "measurements:dynamics": 9,  # the pair filter's options
     "indicators:list": 18,
     "indicators:values": 9,
     "safeguarding:list": 7,
