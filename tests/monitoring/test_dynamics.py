@@ -288,3 +288,26 @@ def test_the_dynamics_of_one_pair(client, curator, two_variants, programme):
     assert refused.status_code == 200
     assert first.full_name not in refused.content.decode()
     assert "Выберите корректный вариант" in refused.content.decode()
+
+
+def test_the_pair_page_links_to_its_dynamics_for_who_may_measure(
+    client, curator, pair, organisation
+):
+    from django.urls import reverse
+
+    from people.models import Role
+    from tests.conftest import member
+
+    link = (
+        f"{reverse('measurements:dynamics')}?programme={pair.programme_id}"
+        f"&amp;pair={pair.pk}"
+    )
+    client.force_login(curator)
+    assert link in client.get(reverse("pairs:detail", args=[pair.pk])).content.decode()
+    # the person in charge of the form sees the pair, but records no measurements
+    lead = member(organisation, Role.FORM_LEAD, "formlead")
+    lead.memberships.get().forms.set(MentoringForm.objects.filter(pk=pair.form_id))
+    client.force_login(lead)
+    page = client.get(reverse("pairs:detail", args=[pair.pk]))
+    assert page.status_code == 200
+    assert link not in page.content.decode()
