@@ -108,31 +108,42 @@ def html_errors(folder: Path, pages: dict[str, str]) -> list[str]:
     return errors
 
 
+def walk_roles(browser, live_server, roles: dict[str, int], report: list, **options):
+    """Each role logs in, in a browser context of its own (`options`: viewport,
+    phone…), and walks up to its limit of pages: yields (label, page, response)
+    of every page served 200; any other answer goes into `report`."""
+    for username, limit in roles.items():
+        context = browser.new_context(locale="ru-RU", **options)
+        page = context.new_page()
+        login(page, live_server, username)
+        for path, response in walk(page, live_server.url, limit):
+            label = f"{username} {path}"
+            if response.status != 200:
+                report.append(f"{label}: HTTP {response.status}")
+                continue
+            yield label, page, response
+        context.close()
+
+
 def test_every_page_of_every_role_is_accessible_and_valid(
     browser, live_server, demo, tmp_path
 ):
     assert AXE.exists() and VNU.exists(), "`make test` installs them (npm ci)"
     assert shutil.which("java"), "the Nu Html Checker needs Java"
-    report, visited, saved = [], 0, {}
-    for username, limit in ROLES.items():
-        context = browser.new_context(
-            locale="ru-RU",
-            timezone_id="Europe/Moscow",
-            viewport={"width": 1366, "height": 900},
-        )
-        page = context.new_page()
-        login(page, live_server, username)
-        for path, response in walk(page, live_server.url, limit):
-            visited += 1
-            if response.status != 200:
-                report.append(f"{username} {path}: HTTP {response.status}")
-                continue
-            report += [f"{username} {path}: {p}" for p in problems_of(page)]
-            name = f"{len(saved):04d}.html"
-            (tmp_path / name).write_bytes(response.body())
-            saved[name] = f"{username} {path}"
-        context.close()
-    assert visited > 150
+    report, saved = [], {}
+    for label, page, response in walk_roles(
+        browser,
+        live_server,
+        ROLES,
+        report,
+        timezone_id="Europe/Moscow",
+        viewport={"width": 1366, "height": 900},
+    ):
+        report += [f"{label}: {problem}" for problem in problems_of(page)]
+        name = f"{len(saved):04d}.html"
+        (tmp_path / name).write_bytes(response.body())
+        saved[name] = label
+    assert len(saved) > 150
     report += html_errors(tmp_path, saved)
     assert not report, "\n".join(report)
 
@@ -147,27 +158,19 @@ def test_phone_pages_scroll_only_down_and_have_44_px_targets(
     browser, live_server, demo
 ):
     report, visited = [], 0
-    for username, limit in PHONE_ROLES.items():
-        context = browser.new_context(
-            locale="ru-RU",
-            viewport={"width": 375, "height": 800},
-            is_mobile=True,
-            has_touch=True,
-        )
-        page = context.new_page()
-        login(page, live_server, username)
-        for path, response in walk(page, live_server.url, limit):
-            visited += 1
-            if response.status != 200:
-                report.append(f"{username} {path}: HTTP {response.status}")
-                continue
-            width = page.evaluate("() => document.documentElement.scrollWidth")
-            if width > 375:
-                report.append(f"{username} {path}: {width} px wide")
-            report += [
-                f"{username} {path}: {target}"
-                for target in page.evaluate(SMALL_TARGETS)
-            ]
-        context.close()
+    for label, page, _response in walk_roles(
+        browser,
+        live_server,
+        PHONE_ROLES,
+        report,
+        viewport={"width": 375, "height": 800},
+        is_mobile=True,
+        has_touch=True,
+    ):
+        visited += 1
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 375:
+            report.append(f"{label}: {width} px wide")
+        report += [f"{label}: {target}" for target in page.evaluate(SMALL_TARGETS)]
     assert visited > 30
     assert not report, "\n".join(report)
