@@ -7,24 +7,14 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from mentoring.lib.cleaning import MONTHS_GENITIVE
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 FILES = {"sqlite": "results.json", "postgresql": "results-postgresql.json"}
-MONTHS = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-]
+# «6 декабря 2026»: the genitive names the importer reads dates with
+MONTHS = {number: name for name, number in MONTHS_GENITIVE.items()}
 
 PAGES = {
     "home": "Главная куратора",
@@ -75,7 +65,7 @@ def mark(ok: bool) -> str:
 
 def day(stamp: str) -> str:
     moment = datetime.fromisoformat(stamp)
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    return f"{moment.day} {MONTHS[moment.month]} {moment.year}"
 
 
 def page_cell(row: dict | None, goal: float) -> str:
