@@ -13,6 +13,17 @@ from monitoring.models import Measurement, Parameter
 from pairs.models import Pair
 
 
+def programme_pairs(organisation, programme_pk):
+    """The organisation's pairs as a filter offers them: those of the chosen
+    programme (`programme_pk` as the query string has it), all when none is."""
+    pairs = Pair.objects.for_organisation(organisation).select_related(
+        "mentor__participant", "role_variant"
+    )
+    if str(programme_pk or "").isdigit():
+        pairs = pairs.filter(programme_id=int(programme_pk))
+    return pairs
+
+
 class GridChoiceForm(forms.Form):
     """Which values the grid shows. Querysets are limited to the organisation, so
     another organisation's programme or pair is simply not a valid choice."""
@@ -71,16 +82,11 @@ class GridChoiceForm(forms.Form):
         self.fields["role_variant"].label_from_instance = lambda v: (
             f"{v.form.name}: {v.name}"
         )
-        self.fields["pair"].queryset = Pair.objects.for_organisation(
-            organisation
-        ).select_related("mentor__participant", "role_variant")
+        self.fields["pair"].queryset = programme_pairs(
+            organisation, data.get("programme")
+        )
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
-        programme_pk = str(data.get("programme") or "")
-        if programme_pk.isdigit():
-            self.fields["pair"].queryset = self.fields["pair"].queryset.filter(
-                programme_id=int(programme_pk)
-            )
 
 
 class GridForm(forms.Form):
@@ -194,13 +200,9 @@ class DynamicsFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["programme"].queryset = programmes.order_by("-starts_on", "pk")
         self.fields["programme"].label_from_instance = lambda p: p.title
-        # the chosen programme's pairs (`?pair=` from a pair's page)
-        programme_pk = str(data.get("programme") or "")
-        self.fields["pair"].queryset = (
-            Pair.objects.for_organisation(organisation)
-            .filter(programme_id=programme_pk if programme_pk.isdigit() else None)
-            .select_related("mentor__participant", "role_variant")
-            .order_by("mentor__participant__last_name", "pk")
-        )
+        # `?pair=` from a pair's page
+        self.fields["pair"].queryset = programme_pairs(
+            organisation, data.get("programme")
+        ).order_by("mentor__participant__last_name", "pk")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
