@@ -32,6 +32,7 @@ from django.utils.translation import gettext, ngettext
 
 from mentoring.models import MentoringForm, RoleVariant
 from monitoring.models import Measurement, Parameter
+from pairs.models import mentees_prefetch
 
 IMPROVED, WORSE, SAME, NO_ENTRY, NO_EXIT = (
     "improved",
@@ -297,7 +298,7 @@ def programme_dynamics(
         "pair__form",
         "pair__role_variant",
         "pair__mentor__participant",
-    )
+    ).prefetch_related(mentees_prefetch("pair__memberships"))
     by_key: dict[tuple, Change] = {}
     for m in measurements:
         change = by_key.get((m.participant_id, m.pair_id, m.parameter_id))
@@ -350,7 +351,7 @@ class Summary:
     @cached_property
     def missing_entry(self) -> list[Change]:
         """`Dynamics.missing_entry`, in its order: one query (none when there are
-        none)."""
+        none), and one for the mentees of their pairs' names."""
         if not self.missing_entry_count:
             return []
         measurements = self.missing_entry_values.select_related(
@@ -359,7 +360,7 @@ class Summary:
             "pair__form",
             "pair__role_variant",
             "pair__mentor__participant",
-        )
+        ).prefetch_related(mentees_prefetch("pair__memberships"))
         changes = [
             Change(
                 m.participant,

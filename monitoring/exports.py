@@ -38,7 +38,7 @@ from monitoring.models import (
     Swot,
 )
 from monitoring.swot import num, points_by_quadrant, role_label, year_campaigns
-from pairs.models import Pair
+from pairs.models import Pair, mentees_prefetch
 from people.access import hides_social_risk, without_tier
 from people.audit import log_pairs_read
 from people.models import Role
@@ -690,6 +690,7 @@ class MeasurementValuesExporter(ProgrammeExporter):
                 "pair__role_variant",
                 "pair__mentor__participant",
             )
+            .prefetch_related(mentees_prefetch("pair__memberships"))
             .order_by(
                 "pair_id", "participant__search_text", "parameter__order", "moment"
             )

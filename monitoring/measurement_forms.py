@@ -5,10 +5,17 @@ the dynamics filter."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import MentoringForm, Programme, RoleVariant, SchoolYear
-from monitoring.measurement_services import Slot, parse_value, show_value
+from monitoring.measurement_services import (
+    Cell,
+    Entry,
+    Slot,
+    parse_value,
+    show_value,
+)
 from monitoring.models import Measurement, Parameter
 from pairs.models import Pair
 
@@ -16,9 +23,7 @@ from pairs.models import Pair
 def programme_pairs(organisation, programme_pk):
     """The organisation's pairs as a filter offers them: those of the chosen
     programme (`programme_pk` as the query string has it), all when none is."""
-    pairs = Pair.objects.for_organisation(organisation).select_related(
-        "mentor__participant", "role_variant"
-    )
+    pairs = Pair.objects.for_organisation(organisation).named()
     if str(programme_pk or "").isdigit():
         pairs = pairs.filter(programme_id=int(programme_pk))
     return pairs
@@ -206,3 +211,112 @@ class DynamicsFilterForm(forms.Form):
         ).order_by("mentor__participant__last_name", "pk")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
+
+
+class PairValuesForm(forms.Form):
+    """A pair's card: every parameter, every person it measures, entry and exit,
+    in one form. Each moment has one date for the values saved now; a stored
+    value whose cell is emptied is removed."""
+
+    entry_on = forms.DateField(
+        label=_("Date of the entry values"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    exit_on = forms.DateField(
+        label=_("Date of the exit values"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, data=None, *, cells: list[Cell], people: list[tuple]):
+        self.cells, self.order = cells, people
+        initial = {}
+        for moment in Measurement.Moment.values:
+            dates = [
+                c.current.measured_on for c in cells if c.current and c.moment == moment
+            ]
+            initial[f"{moment}_on"] = max(dates) if dates else timezone.localdate()
+        super().__init__(data, initial=initial)
+        for cell in cells:
+            self.fields[cell.key] = forms.CharField(
+                label=f"{cell.participant.full_name}: {cell.parameter.name}, "
+                f"{Measurement.Moment(cell.moment).label}",
+                required=False,
+                max_length=20,
+                initial=show_value(cell.current.value) if cell.current else "",
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        typed = set()
+        for cell in self.cells:
+            text = (cleaned.get(cell.key) or "").strip()
+            if not text:
+                cleaned[cell.key] = None
+                continue
+            try:
+                cleaned[cell.key] = parse_value(text, cell.parameter)
+            except ValidationError as error:
+                self.add_error(cell.key, error)
+                continue
+            if cell.current is None or cell.current.value != cleaned[cell.key]:
+                typed.add(cell.moment)
+        for moment in typed:
+            if not cleaned.get(f"{moment}_on") and f"{moment}_on" not in self.errors:
+                self.add_error(
+                    f"{moment}_on", gettext("Give the date of the values you typed.")
+                )
+        return cleaned
+
+    def entries(self, pair) -> list[Entry]:
+        """The changes the form asks for: new and changed values, and stored
+        values whose cell was emptied."""
+        out = []
+        for cell in self.cells:
+            value = self.cleaned_data.get(cell.key)
+            if value is None and cell.current is None:
+                continue
+            if cell.current is not None and value == cell.current.value:
+                continue
+            out.append(
+                Entry(
+                    participant=cell.participant,
+                    pair=pair,
+                    parameter=cell.parameter,
+                    moment=cell.moment,
+                    value=value,
+                    measured_on=self.cleaned_data.get(f"{cell.moment}_on"),
+                    clear=value is None,
+                )
+            )
+        return out
+
+    def people(self) -> list[tuple]:
+        """(participant, role) of the card's columns, in the pair's order."""
+        seen = []
+        for participant, role in self.order:
+            if any(c.participant == participant and c.role == role for c in self.cells):
+                seen.append((participant, role))
+        return seen
+
+    def table(self) -> list[dict]:
+        """Rows of the card: one per parameter, a cell per person and moment
+        (None where the parameter does not measure the person)."""
+        rows = {}
+        for cell in self.cells:
+            row = rows.setdefault(
+                cell.parameter.pk, {"parameter": cell.parameter, "cells": {}}
+            )
+            row["cells"][(cell.participant.pk, cell.role, cell.moment)] = {
+                "cell": cell,
+                "field": self[cell.key],
+            }
+        people = self.people()
+        for row in rows.values():
+            row["line"] = [
+                row["cells"].get((participant.pk, role, moment))
+                for participant, role in people
+                for moment in Measurement.Moment.values
+            ]
+        return list(rows.values())

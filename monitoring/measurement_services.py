@@ -293,3 +293,44 @@ def check(measurement: Measurement) -> None:
         validate_unique=False,
         validate_constraints=False,
     )
+
+
+@dataclass
+class Cell:
+    """One value of a pair's card: a person, a parameter and a moment."""
+
+    participant: Participant
+    role: str
+    parameter: Parameter
+    moment: str
+    current: Measurement | None
+
+    @property
+    def key(self) -> str:
+        return f"v_{self.participant.pk}_{self.parameter.pk}_{self.moment}"
+
+
+def pair_cells(pair: Pair, parameters: list[Parameter]) -> list[Cell]:
+    """Every value the pair's card holds: for each active parameter, each person
+    it measures, entry and exit, with what is stored. One query (the pair comes
+    with its people, as `programme_pairs` fetches it)."""
+    stored = {
+        (m.participant_id, m.parameter_id, m.moment): m
+        for m in Measurement.objects.filter(pair=pair)
+    }
+    cells = []
+    for parameter in parameters:
+        for participant, role in pair_people(pair):
+            if not fits(parameter, participant, role):
+                continue
+            for moment in Measurement.Moment.values:
+                cells.append(
+                    Cell(
+                        participant=participant,
+                        role=role,
+                        parameter=parameter,
+                        moment=moment,
+                        current=stored.get((participant.pk, parameter.pk, moment)),
+                    )
+                )
+    return cells

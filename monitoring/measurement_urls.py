@@ -9,4 +9,5 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/template.xlsx", views.import_template, name="import-template"),
     path("dynamics/", views.dynamics, name="dynamics"),
+    path("pair/<int:pk>/", views.pair_values, name="pair"),
 ]

@@ -17,18 +17,25 @@ from mentoring.lib.export import file_response
 from mentoring.models import Organisation, Programme
 from monitoring import measurement_importing as importing
 from monitoring.dynamics import programme_dynamics
+from monitoring.exports import dynamics_chart
 from monitoring.measurement_forms import (
     DynamicsFilterForm,
     GridChoiceForm,
     GridForm,
+    PairValuesForm,
 )
 from monitoring.measurement_services import (
     Entry,
+    Written,
     existing_values,
     measurements_record,
+    pair_cells,
+    pair_people,
+    programme_pairs,
     programme_slots,
 )
-from monitoring.models import Measurement
+from monitoring.models import Measurement, Parameter
+from pairs.models import Pair
 from people.access import (
     hides_social_risk,
     limit_tier_choices,
@@ -56,15 +63,6 @@ def get_programme(request: HttpRequest, pk) -> Programme:
         Programme.objects.select_related("organisation"),
         pk=pk,
         organisation=organisation,
-    )
-
-
-def grid_url(**params) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return (
-        f"{reverse('measurements:grid')}?{query}"
-        if query
-        else reverse("measurements:grid")
     )
 
 
@@ -120,25 +118,7 @@ def grid(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "Values saved: %(count)s.",
-                    "Values saved: %(count)s.",
-                    written.saved,
-                )
-                % {"count": written.saved},
-            )
-            if written.cleared:
-                messages.info(
-                    request,
-                    ngettext(
-                        "Values cleared: %(count)s.",
-                        "Values cleared: %(count)s.",
-                        written.cleared,
-                    )
-                    % {"count": written.cleared},
-                )
+            say_written(request, written)
             return redirect(request.get_full_path())
     if request.method == "POST" and form.errors:
         messages.error(
@@ -157,6 +137,79 @@ def grid(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "monitoring/measurements/grid.html", context)
+
+
+def say_written(request: HttpRequest, written: Written) -> None:
+    messages.success(
+        request,
+        ngettext(
+            "Values saved: %(count)s.",
+            "Values saved: %(count)s.",
+            written.saved,
+        )
+        % {"count": written.saved},
+    )
+    if written.cleared:
+        messages.info(
+            request,
+            ngettext(
+                "Values cleared: %(count)s.",
+                "Values cleared: %(count)s.",
+                written.cleared,
+            )
+            % {"count": written.cleared},
+        )
+
+
+def pair_values(request: HttpRequest, pk: int) -> HttpResponse:
+    """A pair's card: every parameter for every person it measures, at entry and
+    at exit, saved at once. A pair of the social-risk form is 404 for those who
+    may not see the tier."""
+    organisation = require_measurer(request)
+    programme = get_object_or_404(
+        Pair.objects.for_organisation(organisation).select_related("programme"),
+        pk=pk,
+    ).programme
+    pair = get_object_or_404(
+        programme_pairs(programme, hide_tier=hides_social_risk(request)), pk=pk
+    )
+    log_pairs_read(request, [pair], gettext("Entry and exit values"))
+    parameters = list(Parameter.objects.filter(is_active=True))
+    form = PairValuesForm(
+        request.POST if request.method == "POST" else None,
+        cells=pair_cells(pair, parameters),
+        people=pair_people(pair),
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                written = measurements_record(
+                    entries=form.entries(pair), by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if written.saved or written.cleared:
+                    say_written(request, written)
+                else:
+                    messages.info(request, gettext("Nothing changed."))
+                return redirect("measurements:pair", pk=pair.pk)
+        messages.error(
+            request, gettext("Nothing was saved: correct the values marked in red.")
+        )
+    return render(
+        request,
+        "monitoring/measurements/pair_values.html",
+        {
+            "organisation": organisation,
+            "programme": programme,
+            "pair": pair,
+            "form": form,
+            "dates": [form["entry_on"], form["exit_on"]],
+            "people": form.people(),
+            "rows": form.table(),
+        },
+    )
 
 
 # --- Import -----------------------------------------------------------------
@@ -261,12 +314,7 @@ def dynamics(request: HttpRequest) -> HttpResponse:
     missing = [
         {
             "change": change,
-            "url": grid_url(
-                programme=programme.pk,
-                parameter=change.parameter.pk,
-                moment=Measurement.Moment.ENTRY,
-                pair=change.pair.pk,
-            ),
+            "url": reverse("measurements:pair", args=[change.pair.pk]),
         }
         for change in result.missing_entry
     ]
@@ -275,6 +323,7 @@ def dynamics(request: HttpRequest) -> HttpResponse:
             "programme": programme,
             "school_year": school_year,
             "dynamics": result,
+            "chart": dynamics_chart(result) if result.changes else "",
             "sections": [result.for_parameter(p) for p in result.parameters],
             "missing": missing,
         }

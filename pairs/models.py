@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from mentoring.models import (
@@ -67,6 +68,21 @@ class PairQuerySet(models.QuerySet):
                 output_field=models.DateField(),
             ),
         )
+
+    def named(self):
+        """What `Pair.name_for` reads, fetched for the whole list: the mentor, the
+        role variant and the mentees (one extra query, flat in rows)."""
+        return self.select_related(
+            "mentor__participant", "role_variant"
+        ).prefetch_related(mentees_prefetch())
+
+
+def mentees_prefetch(path: str = "memberships") -> Prefetch:
+    """The mentees `Pair.name_for` reads, for a list of pairs (`path` from
+    another model: "pair__memberships")."""
+    return Prefetch(
+        path, queryset=PairMentee.objects.select_related("mentee__participant")
+    )
 
 
 class Pair(models.Model):
@@ -245,12 +261,38 @@ class Pair(models.Model):
     def __str__(self):
         return self.name_for(official=True)
 
-    def name_for(self, *, official: bool) -> str:
-        """The title, else the mentor and the role variant: its official name for
-        the organisation's staff, the neutral one for participants."""
+    def name_for(self, *, official: bool, mentees: bool = True) -> str:
+        """The title, else the mentor, the mentees and the role variant (its
+        official name for the organisation's staff, the neutral one for
+        participants): «Смирнова А.В. — Петров И.С. · Успевающий – неуспевающий».
+        Two pairs of one mentor differ by their mentees. The mentees are read from
+        `memberships.all()`, so a list prefetches them (`PairQuerySet.named`).
+        `mentees=False`: without them, for text kept where the mentees' names
+        must not go (a mentor's status history, read by the mentor's own
+        organisation when the pair is another's)."""
         if self.title:
             return self.title
-        return f"{self.mentor} — {self.role_variant.name_for(official=official)}"
+        variant = self.role_variant.name_for(official=official)
+        mentees = self.mentees_label() if mentees else ""
+        mentor = self.mentor.participant.short_name
+        if not mentees:
+            return f"{mentor} · {variant}"
+        return f"{mentor} — {mentees} · {variant}"
+
+    def mentees_label(self) -> str:
+        """The current mentees' short names; a group of more than two: the first
+        and how many more."""
+        links = getattr(self, "current_memberships", None)  # prefetched, current
+        if links is None:
+            links = list(self.memberships.all())
+        current = [link for link in links if link.left_on is None] or links
+        names = [link.mentee.participant.short_name for link in current]
+        if len(names) <= 2:
+            return ", ".join(names)
+        more = len(names) - 1
+        return ngettext(
+            "%(first)s and %(count)s more", "%(first)s and %(count)s more", more
+        ) % {"first": names[0], "count": more}
 
     @property
     def is_open(self) -> bool:

@@ -291,7 +291,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     pairs = (
         without_tier(request, Pair.objects.for_organisation(organisation))
         .open()
-        .select_related("form", "role_variant", "mentor__participant", "plan")
+        .named()
+        .select_related("form", "plan")
         .annotate(
             plan_total=Count(
                 "plan__items",

@@ -134,7 +134,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         Pair.objects.open()
         .for_mentor(request.user)
         .filter(paused_until__gte=today)
-        .select_related("role_variant", "mentor__participant")
+        .named()
         .order_by("paused_until", "pk")
     )
     return render(

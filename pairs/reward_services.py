@@ -211,6 +211,7 @@ def pairs_without_reward(organisation: Organisation):
     return (
         Pair.objects.for_organisation(organisation)
         .filter(status=Pair.Status.COMPLETED, rewards__isnull=True)
-        .select_related("mentor__participant", "form", "role_variant")
+        .named()
+        .select_related("form")
         .order_by("-ended_on", "-pk")
     )

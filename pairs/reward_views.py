@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mentoring.lib.listing import paginate, querystring_without
-from pairs.models import Pair, Reward
+from pairs.models import Pair, Reward, mentees_prefetch
 from pairs.reward_forms import RewardFilterForm, RewardForm
 from pairs.reward_services import (
     default_basis,
@@ -44,13 +44,17 @@ def get_reward(organisation, pk: int) -> Reward:
 def reward_list(request: HttpRequest) -> HttpResponse:
     organisation = require_curator(request)
     filters = RewardFilterForm(request.GET, organisation=organisation)
-    rewards = filters.filter(
-        Reward.objects.for_organisation(organisation).select_related(
-            "person__study_group",
-            "pair__mentor__participant",
-            "pair__role_variant",
+    rewards = (
+        filters.filter(
+            Reward.objects.for_organisation(organisation).select_related(
+                "person__study_group",
+                "pair__mentor__participant",
+                "pair__role_variant",
+            )
         )
-    ).order_by("-awarded_on", "-pk")
+        .prefetch_related(mentees_prefetch("pair__memberships"))
+        .order_by("-awarded_on", "-pk")
+    )
     page_obj = paginate(request, rewards)
     waiting = pairs_without_reward(organisation)
     suggested = list(waiting[: SUGGESTED + 1])

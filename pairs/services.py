@@ -257,7 +257,11 @@ def check_closing(refusal: Refusal, *, pair: Pair, ended_on) -> None:
 
 
 def pair_comment(pair: Pair) -> str:
-    return gettext("Pair or group: %(pair)s") % {"pair": pair}
+    """The note of a status change the pair caused: the pair without its mentees'
+    names (a bank mentor's history is read by the mentor's own school)."""
+    return gettext("Pair or group: %(pair)s") % {
+        "pair": pair.name_for(official=True, mentees=False)
+    }
 
 
 def mentor_status_set(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from mentoring.tier import without_tier
 from pairs.models import Pair
 from people.access import require_curator
+from people.audit import log_pairs_read
 from rollover.forms import RolloverStartForm
 from rollover.models import Rollover
 from rollover.services import (
@@ -112,13 +113,19 @@ def rollover_preview(request: HttpRequest) -> HttpResponse:
     form, plan = _plan_from(request, organisation, request.GET)
     if plan is None:
         return render(request, "rollover/rollover_index.html", {"form": form})
+    visible = [step for step in plan.pairs if not step.hidden]
+    log_pairs_read(
+        request,
+        [step.pair for step in visible],
+        gettext("Preview of the move to the next school year"),
+    )
     return render(
         request,
         "rollover/rollover_preview.html",
         {
             "form": form,
             "plan": plan,
-            "visible_pairs": [step for step in plan.pairs if not step.hidden],
+            "visible_pairs": visible,
             "has_hidden": any(step.hidden for step in plan.pairs),
         },
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentoring.lib.listing import paginate
+from pairs.models import mentees_prefetch
 from safeguarding.concern_access import (
     get_concern,
     handles_concerns,
@@ -74,6 +75,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
             "pair__mentor__participant",
             "raised_by",
         )
+        .prefetch_related(mentees_prefetch("pair__memberships"))
         .order_by("status", "-raised_at", "-pk")  # "open" before "resolved"
     )
     page = paginate(request, concerns)

@@ -350,6 +350,7 @@ RULES: dict[str, Case] = {
     "measurements:import": Case(manager_list(psychologist=200)),
     "measurements:import-template": Case(manager_list(psychologist=200)),
     "measurements:dynamics": Case(manager_list(psychologist=200)),
+    "measurements:pair": Case(managers(psychologist=200), pk("pair")),
     "indicators:list": Case(manager_list()),
     "indicators:values": Case(managers(), programme_pk),
     "indicators:from-template": Case(managers(), programme_pk),

@@ -232,14 +232,15 @@ CURATOR_BUDGETS = {
     "documents:list": 14,
     "journal:list": 8,
     "journal:feedback-summary": 6,
-    "plans:list": 6,
+    "plans:list": 7,  # + the mentees of the pairs named
     "reminders:mine": 10,
     "roadmap:detail": 11,
     "questionnaires:list": 4,
     "questionnaires:campaign-list": 7,
     "monitoring:programme": 18,
-    "measurements:grid": 15,
-    "measurements:dynamics": 9,  # the pair filter's options
+    "measurements:grid": 16,  # + the mentees of the pairs named
+    # the pair filter's options; the mentees of the pairs named (filter, values)
+    "measurements:dynamics": 11,
     "indicators:list": 18,
     "indicators:values": 9,
     "safeguarding:list": 7,
@@ -251,7 +252,7 @@ CURATOR_BUDGETS = {
     "questionnaires:campaign-detail": 9,
     "export:rewards": 5,
     "export:consent-register": 4,
-    "export:measurements": 6,
+    "export:measurements": 7,  # + the mentees of the pairs named
     "export:monitoring-report": 18,
     "export:roadmap": 6,
     "export:pairs-list": 7,

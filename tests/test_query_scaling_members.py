@@ -115,7 +115,7 @@ MENTOR_BUDGETS = {
     "journal:mine": 17,
     "journal:pair": 15,
     "plans:detail": 9,
-    "reminders:mine": 9,
+    "reminders:mine": 10,  # + the mentees of the paused pairs named
     "questionnaires:mine": 4,
     "export:pair-journal": 7,
 }

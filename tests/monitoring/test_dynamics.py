@@ -162,7 +162,7 @@ def test_query_budget_does_not_grow(programme, pairs, django_assert_max_num_quer
         pair = f.PairFactory(programme=programme)
         measure(pair, mentee_of(pair), "engagement", 4, 6)
         measure(pair, pair.mentor.participant, "anxiety", 7, 5)
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):  # the values, the pairs' mentees
         dynamics = programme_dynamics(programme)
         assert len(dynamics.changes) == pairs * 2
         [str(g.label) for g in dynamics.by_pair + dynamics.by_role_variant]
@@ -186,7 +186,9 @@ def test_dynamics_page_shows_tables_best_sentence_and_missing_entry(
     assert 'data-testid="best"' in html
     assert 'data-testid="missing-entry"' in html
     assert lonely.full_name in html
-    assert f"pair={pair_a.pk}" in html  # link to the grid to fix it
+    # the pair's card to fix it
+    assert reverse("measurements:pair", args=[pair_a.pk]) in html
+    assert 'data-testid="dynamics-chart"' in html and "<svg" in html
     assert "bi-arrow-down" in html  # anxiety went down …
     assert "text-success" in html  # … which is an improvement
 

@@ -187,7 +187,7 @@ def test_grid_query_budget(
         mentee = f.PairMenteeFactory(pair=pair).mentee.participant
         f.MeasurementFactory(pair=pair, participant=mentee)
     client.force_login(curator)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(url(programme, moment=EXIT))
     assert len(response.context["rows"]) == pairs * 2
     data = {"measured_on": "2026-03-05"}

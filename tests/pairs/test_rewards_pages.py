@@ -142,7 +142,7 @@ def test_list_query_count_does_not_grow_with_rows(
         grant(organisation, pair.mentor.participant, pair=pair)
         completed_pair(programme)
     client.force_login(curator)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("rewards:list"))
     assert response.status_code == 200
     assert len(response.context["rewards"]) == min(size, 25)
