@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PUBLIC = {"login"}
+PUBLIC = {"login", "favicon"}
 
 
 def named_urls(resolver=None, namespace=""):
@@ -63,3 +63,10 @@ def test_login_then_home(client, curator):
         reverse("login"), {"username": "curator", "password": "pass12345"}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("home")
+
+
+def test_the_favicon_is_served_to_anyone(client):
+    """Pages without their own icon link (the admin's) ask for /favicon.ico."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.url.endswith("img/favicon.svg")
