@@ -1,6 +1,7 @@
 """Shared fixtures: catalogues loaded once, and the personas of STYLE.md."""
 
 import os
+import time
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("TESTING", "1")
@@ -15,6 +16,9 @@ from pytest_django.plugin import blocking_manager_key  # noqa: E402
 
 from people.models import Role  # noqa: E402
 from tests import factories as f  # noqa: E402
+from tests.e2e.journeys import JOURNEYS  # noqa: E402
+
+STARTED = pytest.StashKey[float]()
 
 
 @pytest.fixture(scope="session")
@@ -161,3 +165,26 @@ def pytest_collection_modifyitems(items):
         if item.get_closest_marker("django_db") is None:
             item.add_marker(pytest.mark.django_db)
     items.sort(key=lambda item: "tests/e2e/" in str(item.fspath))
+
+
+def pytest_sessionstart(session):
+    session.config.stash[STARTED] = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Where the journeys' screenshots of this run are (issue 19)."""
+    started = config.stash.get(STARTED, None)
+    shots = [
+        path
+        for path in JOURNEYS.glob("*/*.png")
+        if started is not None and path.stat().st_mtime >= started
+    ]
+    if shots:
+        folders = sorted({path.parent.name for path in shots})
+        terminalreporter.write_sep("-", "journeys in the browser")
+        terminalreporter.write_line(
+            f"Screenshots of {len(shots)} pages in {len(folders)} journeys, in the "
+            f"order of the school year: {JOURNEYS}/"
+        )
+        for folder in folders:
+            terminalreporter.write_line(f"  {folder}/")

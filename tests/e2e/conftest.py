@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.journeys import Journey
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -29,6 +31,7 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            "--lang=ru-RU",  # date fields as дд.мм.гггг
         ],
     }
 
@@ -55,3 +58,19 @@ def demo(transactional_db):
     from django.core.management import call_command
 
     call_command("seed_demo", "--quiet")
+
+
+@pytest.fixture
+def journey(page):
+    """`journey(name)` (or `journey(name, other_page)` for a second user): a
+    `Journey` whose pages all pass axe-core and the Nu Html Checker, checked
+    when the test ends."""
+    started = []
+
+    def start(name: str, on_page=None) -> Journey:
+        started.append(Journey(on_page or page, name))
+        return started[-1]
+
+    yield start
+    problems = [problem for journey in started for problem in journey.finish()]
+    assert not problems, "\n".join(problems)

@@ -6,18 +6,14 @@ HTML each was served (no error). Both come from npm (package.json), installed by
 violations on 61 of 80 curator pages.
 """
 
-import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from tests.e2e.checks import AXE, VNU, html_errors, page_key, problems_of
 from tests.e2e.test_login import login
 
-NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
-AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # A role's pages, visited in the order its links are found from its home page.
 ROLES = {
     "curator1": 80,
@@ -38,12 +34,6 @@ SKIP = re.compile(
     r"/(logout|export|download|admin|print|template|media|static)"
     r"|\.(xlsx|pdf|docx|ics|csv)$|/ics/"
 )
-SERIOUS = {"serious", "critical"}
-
-
-def page_key(path: str) -> str:
-    """One page per view: the same path with other numbers is the same page."""
-    return re.sub(r"\d+", "N", path)
 
 
 def walk(page, base: str, limit: int):
@@ -67,45 +57,6 @@ def walk(page, base: str, limit: int):
             if parts.netloc != urlsplit(base).netloc or SKIP.search(parts.path):
                 continue
             queue.append(parts.path)
-
-
-def problems_of(page) -> list[str]:
-    found = []
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']}))"
-        ".violations"
-    )
-    for violation in violations:
-        if violation["impact"] in SERIOUS:
-            targets = [node["target"] for node in violation["nodes"][:3]]
-            found.append(f"{violation['id']} ({violation['impact']}): {targets}")
-    menu = page.locator("header .site-user.dropdown-toggle")
-    if menu.count():
-        box = menu.bounding_box()
-        width = page.viewport_size["width"]
-        if box is None or box.get("x", 0) + box.get("width", 0) > width:
-            found.append("the user menu (log out) is off the screen")
-    return found
-
-
-def html_errors(folder: Path, pages: dict[str, str]) -> list[str]:
-    """The Nu Html Checker's errors for the saved pages, one JVM for all."""
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')
-    errors = []
-    for message in messages["messages"]:
-        name = Path(message.get("url", "")).name
-        errors.append(
-            f"{pages.get(name, name)} line {message.get('lastLine')}: "
-            f"{message.get('message')}"
-        )
-    return errors
 
 
 def walk_roles(browser, live_server, roles: dict[str, int], report: list, **options):

@@ -53,9 +53,11 @@ def chosen_mentee(organisation):
     )
 
 
-def test_curator_walkthrough(page, live_server, demo, screenshot, tmp_path):
+def test_curator_walkthrough(page, live_server, demo, journey, tmp_path):
     page.on("dialog", lambda dialog: dialog.accept())
+    trip = journey("01-curator-forms-pairs")
     login(page, live_server, "curator1")
+    trip.see("home of the curator")
     organisation = Membership.objects.get(
         user__username="curator1", role=Role.CURATOR
     ).organisation
@@ -65,7 +67,9 @@ def test_curator_walkthrough(page, live_server, demo, screenshot, tmp_path):
 
     # 1. Import: the template, one bad row, the error, the fix, the confirmation.
     nav(page, "Наставляемые")
+    trip.see("the mentee base")
     page.get_by_role("link", name="Импорт из Excel").click()
+    trip.see("import: choose a file")
     with page.expect_download() as download:
         page.get_by_role("link", name="Скачать шаблон").first.click()
     template = tmp_path / "template.xlsx"
@@ -80,13 +84,13 @@ def test_curator_walkthrough(page, live_server, demo, screenshot, tmp_path):
     page.get_by_role("button", name="Прочитать файл").click()
     # The mapping: every column of the template is recognised; confirm it.
     expect(page.get_by_test_id("mapping")).to_be_visible()
-    screenshot("import-mapping")
+    trip.see("import: the columns recognised")
     page.get_by_role("button", name="Подтвердить столбцы и проверить строки").click()
     # The grid: the unknown class is an error on its cell; fix it there.
     cell = page.locator("input[name$='-study_group'].is-invalid")
     expect(cell).to_have_value("7Я")
     expect(page.get_by_test_id("apply")).to_have_count(0)
-    screenshot("import-preview-error")
+    trip.see("import: a wrong class marked in its cell")
     cell.fill(group.name)
     page.get_by_role("button", name="Проверить снова").click()
     expect(page.get_by_test_id("row-errors")).to_have_count(0)
@@ -94,6 +98,7 @@ def test_curator_walkthrough(page, live_server, demo, screenshot, tmp_path):
     expect(
         page.get_by_text("Добавлено 2, обновлено 0, пропущено 0").first
     ).to_be_visible()
+    trip.see("import done: the base with the new pupils")
     assert (
         MenteeProfile.objects.filter(
             participant__organisation=organisation,
@@ -105,7 +110,7 @@ def test_curator_walkthrough(page, live_server, demo, screenshot, tmp_path):
     # 2. The request map.
     nav(page, "Запросы")
     expect(page.locator("table")).to_be_visible()
-    screenshot("request-map")
+    trip.see("the request map")
 
     # 3. Pick a mentee and take the top suggestion.
     mentee = chosen_mentee(organisation)
@@ -113,10 +118,13 @@ def test_curator_walkthrough(page, live_server, demo, screenshot, tmp_path):
     nav(page, "Наставляемые")
     page.get_by_role("searchbox").first.fill(mentee.participant.last_name)
     page.get_by_role("searchbox").first.press("Enter")
+    trip.see("the mentee base searched")
     page.get_by_role("link", name=mentee.participant.full_name).first.click()
+    trip.see("the mentee's card")
     page.get_by_role("link", name="Подобрать наставника").click()
-    screenshot("matching")
+    trip.see("matching: suggested mentors")
     page.get_by_role("link", name="Создать пару").first.click()
+    trip.see("a new pair, prefilled")
 
     # 4. Form the pair.
     variant = page.get_by_label("Ролевая модель")
@@ -125,6 +133,7 @@ def test_curator_walkthrough(page, live_server, demo, screenshot, tmp_path):
         variant.select_option(value)
     page.get_by_role("button", name="Сформировать").click()
     expect(page.get_by_role("heading", name="Утвердить приказом")).to_be_visible()
+    trip.see("the pair formed, to approve by an order")
     pair = Pair.objects.filter(memberships__mentee=mentee).latest("pk")
     assert pair.status == Pair.Status.FORMED
 
@@ -135,7 +144,7 @@ def test_curator_walkthrough(page, live_server, demo, screenshot, tmp_path):
     expect(page.get_by_text("45-од").first).to_be_visible()
     pair.refresh_from_db()
     assert (pair.status, pair.order_number) == (Pair.Status.ACTIVE, "45-од")
-    screenshot("pair-approved")
+    trip.see("the pair approved by the order")
 
     # 6. Export the mentee base and find the pair's mentor in the mentee's row.
     nav(page, "Наставляемые")
@@ -153,3 +162,20 @@ def test_curator_walkthrough(page, live_server, demo, screenshot, tmp_path):
     }
     assert pair.mentor.participant.full_name in mentors
     assert isinstance(rows[1][rows[0].index("Дата вхождения в программу")], date)
+
+    # 7. The programme's roadmap, where the pairs' stage now stands.
+    page.goto(f"{live_server.url}/roadmap/")
+    trip.see("the roadmap of the programme")
+
+    # 8. The new pair's entry values, all on its card.
+    page.goto(f"{live_server.url}/pairs/{pair.pk}/")
+    page.get_by_role("link", name="Значения на входе и выходе").first.click()
+    expect(page.get_by_test_id("pair-values")).to_be_visible()
+    trip.see("the pair's card of entry and exit values")
+    cells = page.locator("[data-testid=pair-values] input.measurement-input")
+    cells.nth(0).fill("4")
+    cells.nth(2).fill("6")
+    page.get_by_role("button", name="Сохранить значения").click()
+    expect(page.get_by_text("Сохранено значений: 2.")).to_be_visible()
+    trip.see("entry values saved")
+    assert pair.measurements.count() == 2
