@@ -35,14 +35,16 @@ def shipped(audience):
     )
 
 
-def launch(page, base, programme, questionnaire, title):
+def launch(page, base, programme, questionnaire, title, trip):
     page.goto(f"{base}/questionnaires/campaigns/new/")
+    trip.see("a new questionnaire campaign")
     page.select_option("select[name=programme]", str(programme.pk))
     page.select_option("select[name=questionnaire]", str(questionnaire.pk))
     page.fill("input[name=title]", title)
     page.locator("form button[type=submit]").last.click()
     campaign = Campaign.objects.get(title=title)
     expect(page).to_have_url(re.compile(rf"/questionnaires/campaigns/{campaign.pk}/$"))
+    trip.see(f"campaign launched: {title}")
     return campaign
 
 
@@ -61,21 +63,27 @@ def answer_everything(page):
 
 
 def test_curator_runs_stage_one_and_downloads_the_report(
-    page, browser, live_server, demo, screenshot
+    page, browser, live_server, demo, journey
 ):
     page.on("dialog", lambda dialog: dialog.accept())
     base = live_server.url
     curator = User.objects.get(username="curator1")
     programme = Programme.objects.filter(curators=curator).get()
 
+    trip = journey("05-curator-questionnaires-swot-report")
     login(page, live_server, "curator1")
+    trip.see("home of the curator in spring")
     mentors = launch(
-        page, base, programme, shipped(Audience.MENTOR), "Итоговая анкета наставников"
+        page,
+        base,
+        programme,
+        shipped(Audience.MENTOR),
+        "Итоговая анкета наставников",
+        trip,
     )
     pupils = launch(
-        page, base, programme, shipped(Audience.MENTEE), "Итоговая анкета ребят"
+        page, base, programme, shipped(Audience.MENTEE), "Итоговая анкета ребят", trip
     )
-    screenshot("monitoring-campaign")
 
     # the printed links: one slip per invitee, the pupil without a login among them
     page.goto(f"{base}/questionnaires/campaigns/{pupils.pk}/print/")
@@ -88,6 +96,7 @@ def test_curator_runs_stage_one_and_downloads_the_report(
     expect(page.locator(".slip", has_text=link)).to_contain_text(
         invitation.participant.last_name
     )
+    trip.see("the printed links for pupils without a login")
 
     # the mentor answers in the workspace, from the home page
     mentor_invitation = Invitation.objects.filter(
@@ -95,11 +104,15 @@ def test_curator_runs_stage_one_and_downloads_the_report(
     ).select_related("participant__user")[0]
     mentor_context = browser.new_context(locale="ru-RU")
     mentor_page = mentor_context.new_page()
+    mentor_trip = journey("06-mentor-answers-the-questionnaire", mentor_page)
     login(mentor_page, live_server, mentor_invitation.participant.user.username)
+    mentor_trip.see("the mentor's home: a questionnaire waits")
     waiting = mentor_page.get_by_test_id("waiting-questionnaires")
     waiting.locator(f"a[href$='/questionnaires/answer/{mentors.pk}/']").click()
+    mentor_trip.see("the questionnaire")
     answer_everything(mentor_page)
     expect(mentor_page.get_by_test_id("answer-status")).to_be_visible()
+    mentor_trip.see("the answers sent")
     assert Response.objects.filter(
         campaign=mentors, participant=mentor_invitation.participant
     ).exists()
@@ -109,16 +122,20 @@ def test_curator_runs_stage_one_and_downloads_the_report(
     # the pupil opens the printed link without logging in
     pupil_context = browser.new_context(locale="ru-RU")
     pupil_page = pupil_context.new_page()
+    pupil_trip = journey("07-pupil-answers-by-the-printed-link", pupil_page)
     pupil_page.goto(base + link)
     expect(pupil_page.locator("a[href='/login/']")).to_have_count(0)
+    pupil_trip.see("the questionnaire, without a login")
     answer_everything(pupil_page)
     expect(pupil_page.get_by_test_id("answer-status")).to_be_visible()
+    pupil_trip.see("thank you")
     assert Response.objects.filter(
         campaign=pupils, participant=invitation.participant
     ).exists()
     # the link works once
     reused = pupil_page.goto(base + link)
     assert reused.status == 410
+    pupil_trip.see("the link opened again: already used")
     assert pupil_page.locator("form:has(fieldset)").count() == 0
     pupil_context.close()
     assert Response.objects.filter(campaign=pupils).count() == 1
@@ -128,11 +145,14 @@ def test_curator_runs_stage_one_and_downloads_the_report(
     page.goto(f"{base}/questionnaires/campaigns/")
     row = page.locator("tr", has=page.locator(f"a[href$='/campaigns/{pupils.pk}/']"))
     expect(row).to_contain_text(f"1 из {invited}")
+    trip.see("campaigns with their response rates")
 
     # the SWOT of the year: drafted from the data, then edited
     year = SchoolYear.for_date(pupils.opens_on)
     page.goto(f"{base}/monitoring/programme/{programme.pk}/swot/?year={year.pk}")
+    trip.see("the SWOT of the year, empty")
     page.locator("form:has(input[name=action][value=draft]) button").click()
+    trip.see("the SWOT drafted from the data")
     drafted = SwotPoint.objects.filter(
         swot__programme=programme, swot__school_year=year
     )
@@ -142,11 +162,11 @@ def test_curator_runs_stage_one_and_downloads_the_report(
     page.locator("form:not(:has(input[name=action])) button[type=submit]").last.click()
     edited = drafted.get(text="Наставники отвечают охотно")
     assert edited.kind == ""  # the curator's own now: a refresh keeps it
-    screenshot("monitoring-swot")
+    trip.see("the SWOT edited by the curator")
 
     # the monitoring page and its report
     page.goto(f"{base}/monitoring/programme/{programme.pk}/?year={year.pk}")
-    screenshot("monitoring-page")
+    trip.see("monitoring of the programme, with the report")
     with page.expect_download() as pdf_download:
         page.locator("a[href*='/export/monitoring-report.pdf']").click()
     pdf = pdf_download.value.path().read_bytes()
