@@ -263,3 +263,13 @@ def test_the_curators_home_lists_pairs_past_their_end_or_with_overdue_items(
         pair.pk for pair, _found in client.get(reverse("home")).context["attention"]
     }
     assert shown == {late.pk, behind.pk}
+
+
+def test_every_page_names_the_organisation_under_the_menu(client, curator, mentor):
+    """The organisation's full name in the header (issue 19), for staff and for
+    a mentor; the multi-organisation switcher replaces it where there is one."""
+    for user, url in ((curator, reverse("people:mentee-list")), (mentor, "/")):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        band = page.split('data-testid="organisation-name"', 1)[1].split("</div>")[0]
+        assert "МБОУ «СОШ № 1»" in band
