@@ -24,8 +24,14 @@
  *                          user typed their own (the field is empty or holds the
  *                          data-topic of one of the options).
  *
- * The default "please wait" text comes from <body data-wait-text="…">, so it is
- * translated by the template, not here.
+ *   a link to /export/…    (a PDF or a spreadsheet made while the user waits): a
+ *                          spinner on the link and «Preparing the file…» in the
+ *                          page's status region until the download starts (a few
+ *                          seconds at most; the browser gives no signal).
+ *
+ * The default "please wait" text comes from <body data-wait-text="…">, and the
+ * file's from <body data-file-wait-text="…">, so both are translated by the
+ * template, not here.
  */
 (function () {
   "use strict";
@@ -273,6 +279,31 @@
       }
     });
   }
+  // A file made while the user waits: say so on the link and to screen readers.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('a[href*="/export/"]');
+    if (!link || link.getAttribute("aria-busy") === "true" || event.defaultPrevented) {
+      return;
+    }
+    var text = document.body.getAttribute("data-file-wait-text") || "";
+    var status = document.getElementById("site-status");
+    var spinner = document.createElement("span");
+    spinner.className = "spinner-border spinner-border-sm ms-1";
+    spinner.setAttribute("aria-hidden", "true");
+    link.setAttribute("aria-busy", "true");
+    link.appendChild(spinner);
+    if (status) {
+      status.textContent = text;
+    }
+    window.setTimeout(function () {
+      link.removeAttribute("aria-busy");
+      spinner.remove();
+      if (status && status.textContent === text) {
+        status.textContent = "";
+      }
+    }, 4000);
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", focusableScrollers);
   } else {

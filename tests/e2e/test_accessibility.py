@@ -81,7 +81,7 @@ def test_every_page_of_every_role_is_accessible_and_valid(
 ):
     assert AXE.exists() and VNU.exists(), "`make test` installs them (npm ci)"
     assert shutil.which("java"), "the Nu Html Checker needs Java"
-    report, saved = [], {}
+    report, saved, titles = [], {}, {}
     for label, page, response in walk_roles(
         browser,
         live_server,
@@ -91,11 +91,18 @@ def test_every_page_of_every_role_is_accessible_and_valid(
         viewport={"width": 1366, "height": 900},
     ):
         report += [f"{label}: {problem}" for problem in problems_of(page)]
+        titles.setdefault(page.title(), set()).add(page_key(urlsplit(page.url).path))
         name = f"{len(saved):04d}.html"
         (tmp_path / name).write_bytes(response.body())
         saved[name] = label
     assert len(saved) > 150
     report += html_errors(tmp_path, saved)
+    # A distinct title per page: two different pages never share one.
+    report += [
+        f"one title for {len(keys)} pages: «{title}» {sorted(keys)}"
+        for title, keys in titles.items()
+        if len(keys) > 1
+    ]
     assert not report, "\n".join(report)
 
 

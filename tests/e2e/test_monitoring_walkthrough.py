@@ -167,8 +167,12 @@ def test_curator_runs_stage_one_and_downloads_the_report(
     # the monitoring page and its report
     page.goto(f"{base}/monitoring/programme/{programme.pk}/?year={year.pk}")
     trip.see("monitoring of the programme, with the report")
+    report_link = page.locator("a[href*='/export/monitoring-report.pdf']").first
     with page.expect_download() as pdf_download:
-        page.locator("a[href*='/export/monitoring-report.pdf']").click()
+        report_link.click()
+        # made while the user waits: said on the link and to screen readers
+        expect(report_link).to_have_attribute("aria-busy", "true")
+        expect(page.locator("#site-status")).to_have_text("Готовим файл…")
     pdf = pdf_download.value.path().read_bytes()
     assert pdf.startswith(b"%PDF")
     text = " ".join(

@@ -186,3 +186,15 @@ def test_a_group_card_costs_the_same_queries_for_any_size(
     with django_assert_max_num_queries(16):
         response = client.get(url(group))
     assert len(response.context["people"]) == size + 1
+
+
+def test_the_psychologist_records_values_without_links_to_pair_pages(
+    client, organisation, pair
+):
+    """She may not open the pairs' pages (403): the card does not send her there."""
+    psychologist = member(organisation, Role.PSYCHOLOGIST, "psychologist")
+    client.force_login(psychologist)
+    page = client.get(url(pair)).content.decode()
+    assert 'data-testid="pair-values"' in page
+    assert reverse("pairs:detail", args=[pair.pk]) not in page
+    assert f'href="{reverse("pairs:list")}"' not in page
