@@ -273,6 +273,7 @@ def test_the_dynamics_of_one_pair(client, curator, two_variants, programme):
     first, second = mentee_of(pair_a), mentee_of(pair_b)
     measure(pair_a, first, "engagement", entry=4, exit=7)
     measure(pair_b, second, "engagement", entry=5, exit=6)
+    measure(pair_a, first, "anxiety", entry=6)  # an entry value only, so far
     client.force_login(curator)
     url = reverse("measurements:dynamics")
 
@@ -282,6 +283,12 @@ def test_the_dynamics_of_one_pair(client, curator, two_variants, programme):
     html = one.content.decode()
     assert first.full_name in html and second.full_name not in html
     assert f'<option value="{pair_a.pk}" selected>' in html
+    assert 'data-testid="dynamics-chart"' in html
+    # nothing to compare yet: the participant's entry, no empty group tables
+    anxiety = html.split('data-parameter="anxiety"', 1)[1].split("</section>")[0]
+    assert "По участникам" in anxiety and "По парам" not in anxiety
+    engagement = html.split('data-parameter="engagement"', 1)[1].split("</section>")[0]
+    assert "По парам" in engagement
 
     elsewhere = f.PairFactory(
         programme=f.ProgrammeFactory(organisation=programme.organisation)
