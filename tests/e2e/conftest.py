@@ -31,7 +31,6 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            "--lang=ru-RU",  # date fields as дд.мм.гггг
         ],
     }
 
