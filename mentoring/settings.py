@@ -259,6 +259,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not TESTING)
+    # a load balancer probes /healthz over plain HTTP inside the network
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not TESTING)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not TESTING)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
@@ -336,6 +338,13 @@ CELERY_BEAT_SCHEDULE = {
     "purge-jobs": {
         "task": "mentoring.tasks.purge_jobs",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # /healthz calls the workers up while this ran less than a minute ago; a beat
+    # not taken within 30 s (no worker) is dropped, not queued up.
+    "worker-heartbeat": {
+        "task": "mentoring.tasks.heartbeat",
+        "schedule": 15.0,
+        "options": {"expires": 30},
     },
 }
 # A confirmed import file larger than this (bytes; ~1 000 rows) is written by a

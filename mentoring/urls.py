@@ -1,10 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from mentoring import views
 from people import views as people_views
@@ -15,15 +12,9 @@ admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("", views.home, name="home"),
-    # Pages without the <link rel="icon"> (the admin's, files) still get one.
-    path(
-        "favicon.ico",
-        login_not_required(
-            RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)
-        ),
-        name="favicon",
-    ),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("my-pairs/", views.my_pairs, name="my-pairs"),
+    path("healthz", views.healthz, name="healthz"),
     path(
         "organisation/switch/",
         people_views.switch_organisation,

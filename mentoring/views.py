@@ -8,12 +8,16 @@ the higher apps.
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_GET
 
+from mentoring import health
 from mentoring.lib.export import ExportRefused, get_exporter
 from mentoring.lib.redirects import safe_next
 from mentoring.models import (
@@ -347,3 +351,24 @@ def export(request: HttpRequest, identifier: str, fmt: str) -> HttpResponse:
 def not_built(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     """Placeholder of a page that is being built (keeps URL names stable)."""
     raise Http404
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For a load balancer: 200 when the database, Redis and a worker are up,
+    503 naming the part that is down. Says nothing of the data."""
+    healthy, parts = health.report()
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **parts},
+        status=200 if healthy else 503,
+    )
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Pages without the <link rel="icon"> (the admin's) ask for /favicon.ico.
+    The static URL is resolved here, not when the URLs load: the manifest of
+    collected files exists only after `collectstatic`."""
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -72,7 +72,7 @@ INSIDERS = set(PERSONAS) - {"anonymous", "outsider"}
 LOGIN = "login"  # a redirect to the login page (302 means any other redirect)
 
 # URLs that are not pages of the application.
-EXCLUDED = {"login", "logout", "favicon"}
+EXCLUDED = {"login", "logout", "favicon", "healthz"}
 
 
 # --- The rules ----------------------------------------------------------------------

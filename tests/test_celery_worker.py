@@ -13,6 +13,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import redis
 from django.conf import settings
@@ -54,6 +55,7 @@ def forget_connections():
         celery_app._pool.force_close_all()
         celery_app._pool = None
     celery_app.__dict__.pop("amqp", None)
+    kombu.pools.reset()  # its producer pools, keyed by the broker, held the closed one
 
 
 @pytest.fixture
@@ -195,3 +197,31 @@ def test_a_real_worker_takes_a_queued_export_to_done(
     content = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(content), read_only=True).active
     assert sum(1 for _row in sheet.iter_rows(values_only=True)) == ROWS + 1
+
+
+def test_a_real_workers_heartbeat_makes_healthz_green(client, queue, tmp_path):
+    """The beat's heartbeat, taken by a worker process from Redis, is what
+    /healthz reads: 503 naming the worker before it ran, 200 after (issue 20)."""
+    from mentoring.models import Heartbeat
+
+    _redis_client, queue_name = queue
+    assert client.get("/healthz").status_code == 503
+    # as the beat sends it: by name, from the schedule in the settings
+    schedule = settings.CELERY_BEAT_SCHEDULE["worker-heartbeat"]
+    celery_app.send_task(schedule["task"], **schedule["options"])
+    assert not Heartbeat.objects.exists()  # queued, no worker yet
+    worker, log = start_worker(tmp_path, queue_name)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not Heartbeat.objects.exists():
+            time.sleep(0.1)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
+    response = client.get("/healthz")
+    assert response.status_code == 200, (tmp_path / "worker.log").read_text()[-2000:]
+    assert response.json()["worker"].startswith("ok")

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PUBLIC = {"login", "favicon"}
+PUBLIC = {"login", "favicon", "healthz"}
 
 
 def named_urls(resolver=None, namespace=""):
