@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 APT_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra fonts-liberation2
-APT_TEST := $(APT_RUN) chromium libatomic1 poppler-utils redis-server
+APT_TEST := $(APT_RUN) chromium libatomic1 poppler-utils redis-server postgresql-client
 # pytest-xdist processes (`make test TEST_WORKERS=0` runs in one); a test file's
 # tests stay in one process, so its module fixtures (the seeded demo) are built once.
 TEST_WORKERS ?= 2

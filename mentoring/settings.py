@@ -377,6 +377,10 @@ CACHES = {
     )
 }
 
+# `manage.py backup`: where its archives go and how many are kept.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+
 # Participants who left this many years ago are anonymised by `anonymise_leavers`.
 RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "5"))
 # The access log of the confidential tier records X-Forwarded-For only behind a
