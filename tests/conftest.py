@@ -14,6 +14,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from pytest_django.plugin import blocking_manager_key  # noqa: E402
 
+from mentoring.models import MentoringForm  # noqa: E402
 from people.models import Role  # noqa: E402
 from tests import factories as f  # noqa: E402
 from tests.e2e.journeys import JOURNEYS  # noqa: E402
@@ -40,12 +41,14 @@ def pytest_runtest_teardown(item, nextitem):
     transactional = (
         marker is not None and marker.kwargs.get("transaction")
     ) or names & {"transactional_db", "live_server"}
-    # it ran (a skipped test never touched the database)
-    flushed = transactional and "_django_db_helper" in getattr(item, "funcargs", {})
-    # After the last test the test database is gone already.
-    if flushed and nextitem is not None:
+    # After the last test the test database is gone already. Whether the test
+    # got as far as its flush is not told reliably by its fixtures (a module's
+    # `pytestmark` leaves `_django_db_helper` out of `funcargs` under xdist): ask
+    # the database.
+    if transactional and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
-            call_command("loaddata", "catalogues", verbosity=0)
+            if not MentoringForm.objects.exists():
+                call_command("loaddata", "catalogues", verbosity=0)
     return result
 
 

@@ -41,7 +41,11 @@ def empty_database():
             cursor.execute("PRAGMA foreign_keys = OFF")
             for table in connection.introspection.table_names(cursor):
                 cursor.execute(f'DELETE FROM "{table}"')
-        yield
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA foreign_keys = ON")
         return
     original = connection.settings_dict["NAME"]
     restored = f"{original}_restored"
