@@ -17,7 +17,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PIP) install --quiet ".[dev]"
+	$(PIP) install --quiet ".[dev,s3]"
 	touch $@
 
 install: $(VENV)/.installed

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from mentoring.celery import app as celery_app
-from mentoring.lib.export import ExportRefused
+from mentoring.lib.export import ExportRefused, no_space_refused
 from mentoring.models import Job
 
 logger = logging.getLogger(__name__)
@@ -168,7 +168,11 @@ def execute(job_id: int) -> None:
                 ),
             )
         else:
-            finish(job, outcome=outcome)
+            try:
+                with no_space_refused():
+                    finish(job, outcome=outcome)
+            except ExportRefused as refused:  # the storage's disk is full
+                finish(job, error=str(refused))
     cache.delete(progress_key(job.pk))
 
 

@@ -15,6 +15,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.observability import init_sentry, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -78,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A log line for each request Django serves (static files are WhiteNoise's).
+    "mentoring.middleware.RequestLogMiddleware",
     # After WhiteNoise (static files keep their cache headers), before the rest:
     # every page and export Django renders is Cache-Control: no-store, private.
     "mentoring.middleware.NoStoreMiddleware",
@@ -120,6 +124,10 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request uses it: after the
+        # database server restarts, the next request connects anew instead of
+        # failing on the dead connection.
+        conn_health_checks=True,
     )
 }
 
@@ -185,8 +193,38 @@ MEDIA_ROOT = Path(
         else BASE_DIR / "media"
     )
 )
+# Uploaded files (order scans, evidence, certificates, job files): under
+# MEDIA_ROOT, or in an S3-compatible bucket (MEDIA_STORAGE=s3). Either way there
+# is no public URL: MEDIA_URL is not served, and the views that hand a file out
+# check who asks (mentoring.lib.files.stored_file_response).
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "filesystem":
+    MEDIA_BACKEND = {"BACKEND": "mentoring.lib.files.AtomicFileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    MEDIA_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            # read through the views only: no signed links handed out either
+            "querystring_auth": True,
+        },
+    }
+    if not MEDIA_BACKEND["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs S3_BUCKET (see .env.example)."
+        )
+else:
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -309,12 +347,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Logs on standard output (journald, docker): JSON lines in production, see
+# mentoring.observability. Errors go to a Sentry-compatible server when SENTRY_DSN
+# is set.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "") or (
+    "text" if DEBUG or TESTING else "json"
+)
+LOGGING = logging_config(fmt=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "WARNING"))
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+init_sentry(
+    SENTRY_DSN,
+    environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+    traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+)
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Background jobs (mentoring.jobs) and periodic work run by Celery. With no broker
@@ -328,6 +373,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A job longer than this is stopped (and fails with a message).
+JOB_TIME_LIMIT = int(os.environ.get("JOB_TIME_LIMIT", "1800"))
+CELERY_TASK_TIME_LIMIT = JOB_TIME_LIMIT
+# Redis gives a job taken by a worker that died (killed, its server lost) to
+# another after this many seconds: keep it longer than JOB_TIME_LIMIT, or a slow
+# job would be started a second time while it runs.
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {

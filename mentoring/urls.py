@@ -50,3 +50,5 @@ urlpatterns = [
     path("rollover/", include("rollover.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "mentoring.views.server_error"

@@ -5,15 +5,19 @@ mentors through reverse relations of its own models and the user, never by impor
 the higher apps.
 """
 
+import logging
+import sys
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
@@ -372,3 +376,20 @@ def favicon(request: HttpRequest) -> HttpResponse:
     The static URL is resolved here, not when the URLs load: the manifest of
     collected files exists only after `collectstatic`."""
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+logger = logging.getLogger(__name__)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. The database lost (restarted, unreachable, locked) is said as
+    such, with 503 and Retry-After: the request's transaction is lost with it, so
+    nothing it began to write is kept, and the user is told to send it again.
+    Rendered without a request context (which would query the database)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        logger.error("Database unavailable: %s", error)
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(loader.render_to_string("500.html"), status=500)

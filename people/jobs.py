@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from mentoring import jobs
 from mentoring.jobs import JobRefused, Outcome
 from mentoring.lib import importer
-from mentoring.lib.export import XLSX, get_exporter
+from mentoring.lib.export import XLSX, get_exporter, no_space_refused
 from mentoring.lib.importer import ImportState
 from mentoring.models import ImportMapping, Job
 from people.access import access_for, hides_social_risk
@@ -122,7 +122,8 @@ def run_export(job: Job, report) -> Outcome:
         if not allowed:
             raise JobRefused(_("You may no longer run this report."))
     exporter.progress = report
-    content = exporter.render(job.fmt)
+    with no_space_refused():
+        content = exporter.render(job.fmt)
     return Outcome(content=content, filename=f"{exporter.filename()}.{job.fmt}")
 
 

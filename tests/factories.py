@@ -239,3 +239,22 @@ class MeasurementFactory(DjangoModelFactory):
     value = 5
     measured_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
     school_year = factory.LazyAttribute(lambda o: m.SchoolYear.for_date(o.measured_on))
+
+
+def consent(participant, **kwargs):
+    """A parent's consent to the processing of the pupil's data, given a month
+    ago: what a mentee needs before joining a pair."""
+    values = {
+        "scope": pe.Consent.Scope.PROCESSING,
+        "given_by": "Иванова Мария Петровна",
+        "relation": pe.Consent.Relation.MOTHER,
+        "given_on": date.today() - timedelta(days=30),
+    } | kwargs
+    return pe.Consent.objects.create(participant=participant, **values)
+
+
+def consented_mentee(organisation, **kwargs):
+    """A mentee of `organisation` whose parent consented (see `consent`)."""
+    mentee = MenteeFactory(participant__organisation=organisation, **kwargs)
+    consent(mentee.participant)
+    return mentee

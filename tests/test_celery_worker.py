@@ -80,7 +80,7 @@ def queue(settings):
     client.delete(name)
 
 
-def start_worker(tmp_path, queue_name: str):
+def start_worker(tmp_path, queue_name: str, log_name="worker.log", **extra):
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -93,8 +93,9 @@ def start_worker(tmp_path, queue_name: str):
         # every step of the bar written and logged: a fast worker finishes the
         # export in half a second, the default interval
         "JOB_REPORT_SECONDS": "0",
+        **extra,
     }
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 (closed by the caller)
+    log = open(tmp_path / log_name, "w")  # noqa: SIM115 (closed by the caller)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -119,10 +120,16 @@ def start_worker(tmp_path, queue_name: str):
     return process, log
 
 
-def test_a_real_worker_takes_a_queued_export_to_done(
-    client, curator, organisation, queue, tmp_path, rf
-):
-    redis_client, queue_name = queue
+def stop(worker, log) -> None:
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    log.close()
+
+
+def fill_mentee_base(organisation, rows: int = ROWS) -> None:
     Participant.objects.bulk_create(
         Participant(
             organisation=organisation,
@@ -131,14 +138,17 @@ def test_a_real_worker_takes_a_queued_export_to_done(
             first_name="Иван",
             birth_date=date(2012, 1, 1),
         )
-        for number in range(ROWS)
+        for number in range(rows)
     )
     MenteeProfile.objects.bulk_create(
         MenteeProfile(participant=participant)
         for participant in Participant.objects.filter(organisation=organisation)
     )
+
+
+def queue_mentee_export(curator, organisation, rf) -> Job:
     request = rf.get("/people/mentees/")
-    job = jobs.start(
+    return jobs.start(
         user=curator,
         organisation=organisation,
         kind=Job.Kind.EXPORT,
@@ -147,6 +157,14 @@ def test_a_real_worker_takes_a_queued_export_to_done(
         params=job_params(request),
         title="База наставляемых",
     )
+
+
+def test_a_real_worker_takes_a_queued_export_to_done(
+    client, curator, organisation, queue, tmp_path, rf
+):
+    redis_client, queue_name = queue
+    fill_mentee_base(organisation)
+    job = queue_mentee_export(curator, organisation, rf)
     job.refresh_from_db()
     assert job.status == Job.Status.QUEUED  # no worker yet: it waits in Redis
     assert redis_client.llen(queue_name) == 1
@@ -164,12 +182,7 @@ def test_a_real_worker_takes_a_queued_export_to_done(
                 break
             time.sleep(0.02)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.close()
+        stop(worker, log)
     worker_log = (tmp_path / "worker.log").read_text()
     assert job.status == Job.Status.DONE, (seen, job.error, worker_log[-3000:])
     statuses = [status for status, _progress in seen]
@@ -216,12 +229,58 @@ def test_a_real_workers_heartbeat_makes_healthz_green(client, queue, tmp_path):
         while time.monotonic() < deadline and not Heartbeat.objects.exists():
             time.sleep(0.1)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.close()
+        stop(worker, log)
     response = client.get("/healthz")
     assert response.status_code == 200, (tmp_path / "worker.log").read_text()[-2000:]
     assert response.json()["worker"].startswith("ok")
+
+
+def test_a_worker_killed_mid_job_leaves_it_to_the_next_which_makes_one_file(
+    curator, organisation, queue, tmp_path, rf, settings
+):
+    """Issue 20: the worker is killed (SIGKILL: no chance to put the job back)
+    while the export is being written. The job, acknowledged only when done, is
+    given by Redis to the next worker after the visibility timeout; it runs again
+    from the start and its file is written once, whole."""
+    _redis_client, queue_name = queue
+    settings.MEDIA_ROOT = tmp_path / "media"
+    fill_mentee_base(organisation)
+    job = queue_mentee_export(curator, organisation, rf)
+    visibility = {"CELERY_VISIBILITY_TIMEOUT": "2"}
+    first, first_log = start_worker(tmp_path, queue_name, "first.log", **visibility)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.status == Job.Status.RUNNING and job.progress:
+                break
+            assert not job.finished, "the job ended before the worker could be killed"
+            time.sleep(0.01)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=20)
+    finally:
+        if first.poll() is None:
+            first.kill()
+        first_log.close()
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.file.name) == (Job.Status.RUNNING, 1, "")
+    assert 0 < job.progress < 100
+
+    time.sleep(2.5)  # past the visibility timeout: Redis gives the job out again
+    second, second_log = start_worker(tmp_path, queue_name, "second.log", **visibility)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not job.finished:
+            time.sleep(0.1)
+            job.refresh_from_db()
+    finally:
+        stop(second, second_log)
+    worker_log = (tmp_path / "second.log").read_text()[-3000:]
+    assert (job.status, job.attempts) == (Job.Status.DONE, 2), (job.error, worker_log)
+    written = [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+    assert [path.relative_to(settings.MEDIA_ROOT).as_posix() for path in written] == [
+        job.file.name
+    ]
+    with job.file.open("rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read()), read_only=True).active
+        assert sum(1 for _row in sheet.iter_rows(values_only=True)) == ROWS + 1

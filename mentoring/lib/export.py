@@ -10,11 +10,13 @@ leaves a half-written download. Cells that a spreadsheet would read as a formula
 
 from __future__ import annotations
 
+import errno
 import io
 import mimetypes
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from itertools import chain, islice
 from pathlib import Path
@@ -25,6 +27,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from lxml import etree
 
 XLSX = "xlsx"
 PDF = "pdf"
@@ -43,6 +47,36 @@ REGISTRY: dict[str, type[Exporter]] = {}
 class ExportRefused(Exception):
     """The file cannot be made as asked (nothing matches): its message is said to
     the user, and nothing is sent."""
+
+
+# A full disk (or quota, or file size limit): where openpyxl, WeasyPrint or the
+# storage write their files.
+NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def is_no_space(error: BaseException) -> bool:
+    if isinstance(error, OSError):
+        return error.errno in NO_SPACE
+    # openpyxl writes its sheets with lxml, which says IO_ENOSPC its own way
+    return isinstance(error, etree.SerialisationError) and "ENOSPC" in str(error)
+
+
+@contextmanager
+def no_space_refused():
+    """A full disk while a file is made is said to the user, as a refusal:
+    nothing half-made is sent or kept."""
+    try:
+        yield
+    except (OSError, etree.SerialisationError) as error:
+        if not is_no_space(error):
+            raise
+        raise ExportRefused(
+            _(
+                "The server ran out of disk space while preparing the file, and "
+                "nothing was made. Tell the administrator of the portal; try again "
+                "later."
+            )
+        ) from error
 
 
 def register(cls: type[Exporter]) -> type[Exporter]:
@@ -123,7 +157,8 @@ class Exporter:
         return {"title": self.verbose_name, **self.context()}
 
     def response(self, fmt: str) -> HttpResponse:
-        content = self.render(fmt)
+        with no_space_refused():
+            content = self.render(fmt)
         return file_response(content, f"{self.filename()}.{fmt}", CONTENT_TYPES[fmt])
 
 

@@ -1,10 +1,47 @@
-"""Evidence files attached to plan items and roadmap rows."""
+"""Stored files: the storage that writes them whole, and evidence files attached
+to plan items and roadmap rows."""
 
 import os
+import tempfile
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
+
+
+class AtomicFileSystemStorage(FileSystemStorage):
+    """FileSystemStorage that never leaves half a file: the content is written
+    under a temporary name in the target's folder and linked to its name only
+    once whole (and synced), so that a full disk or a killed process leaves no
+    truncated scan or export behind — the error reaches the caller, and the
+    temporary file is gone."""
+
+    def _save(self, name, content):
+        full_path = self.path(name)
+        directory = os.path.dirname(full_path)
+        os.makedirs(directory, exist_ok=True)
+        if self.directory_permissions_mode is not None:
+            os.chmod(directory, self.directory_permissions_mode)
+        descriptor, partial = tempfile.mkstemp(dir=directory, prefix=".partial-")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                for chunk in content.chunks():
+                    handle.write(chunk.encode() if isinstance(chunk, str) else chunk)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(partial, self.file_permissions_mode or 0o640)
+            while True:
+                try:
+                    os.link(partial, full_path)  # fails, like O_EXCL, if it exists
+                    break
+                except FileExistsError:
+                    name = self.get_available_name(name)
+                    full_path = self.path(name)
+        finally:
+            os.unlink(partial)
+        return str(name).replace("\\", "/")
+
 
 EVIDENCE_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx")
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024

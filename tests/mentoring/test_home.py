@@ -273,3 +273,13 @@ def test_every_page_names_the_organisation_under_the_menu(client, curator, mento
         page = client.get(url).content.decode()
         band = page.split('data-testid="organisation-name"', 1)[1].split("</div>")[0]
         assert "МБОУ «СОШ № 1»" in band
+
+
+@pytest.mark.parametrize("persona", ["curator", "mentor"])
+def test_a_mistyped_address_is_the_not_found_page(client, request, persona):
+    """No URL pattern matches: the menu, built from the matched view's name, has
+    none to build from (a manager's once failed with a server error)."""
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get("/people/mentes/")
+    assert response.status_code == 404
+    assert "Страница не найдена" in response.content.decode()

@@ -13,7 +13,7 @@ from municipal import bank
 from municipal.models import BankRequest
 from pairs.models import Pair
 from pairs.rules import mentor_load
-from people.models import Consent, MenteeProfile, MentorProfile, Role
+from people.models import MenteeProfile, MentorProfile, Role
 from tests import factories as f
 from tests.conftest import member
 
@@ -29,15 +29,7 @@ def variant(code="tp-professional"):
 
 
 def new_mentee(organisation):
-    mentee = f.MenteeFactory(participant__organisation=organisation)
-    Consent.objects.create(
-        participant=mentee.participant,
-        scope=Consent.Scope.PROCESSING,
-        given_by="Иванова Мария Петровна",
-        relation=Consent.Relation.MOTHER,
-        given_on=TODAY - timedelta(days=30),
-    )
-    return mentee
+    return f.consented_mentee(organisation)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from mentoring.models import MentoringForm, RoleVariant
 from pairs.cohort_services import pairs_create_lot
 from pairs.models import Pair
 from pairs.services import pair_create
-from people.models import Consent
 from tests import factories as f
 
 pytestmark = [
@@ -29,15 +28,7 @@ TODAY = date.today()
 
 
 def pupil(organisation):
-    mentee = f.MenteeFactory(participant__organisation=organisation)
-    Consent.objects.create(
-        participant=mentee.participant,
-        scope=Consent.Scope.PROCESSING,
-        given_by="Иванова Мария Петровна",
-        relation=Consent.Relation.MOTHER,
-        given_on=TODAY - timedelta(days=30),
-    )
-    return mentee
+    return f.consented_mentee(organisation)
 
 
 def race(*calls):

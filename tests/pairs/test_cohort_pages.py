@@ -32,13 +32,7 @@ def pupil(organisation, programme, code="teacher-pupil", consented=True, **kwarg
         **kwargs,
     )
     if consented:
-        Consent.objects.create(
-            participant=mentee.participant,
-            scope=Consent.Scope.PROCESSING,
-            given_by="Иванова Мария Петровна",
-            relation=Consent.Relation.MOTHER,
-            given_on=TODAY - timedelta(days=30),
-        )
+        f.consent(mentee.participant)
     return mentee
 
 

@@ -11,7 +11,7 @@ from mentoring.models import MentoringForm, RoleVariant
 from pairs import services
 from pairs.forms import add_months
 from pairs.models import Pair, PairEvent
-from people.models import Consent, MenteeProfile, MentorProfile
+from people.models import MenteeProfile, MentorProfile
 from tests import factories as f
 
 TODAY = timezone.localdate()
@@ -23,15 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def consented_mentee(organisation, **kwargs):
-    mentee = f.MenteeFactory(participant__organisation=organisation, **kwargs)
-    Consent.objects.create(
-        participant=mentee.participant,
-        scope=Consent.Scope.PROCESSING,
-        given_by="Иванова Мария Петровна",
-        relation=Consent.Relation.MOTHER,
-        given_on=TODAY - timedelta(days=30),
-    )
-    return mentee
+    return f.consented_mentee(organisation, **kwargs)
 
 
 def form_of(code):
