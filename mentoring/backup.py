@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 
 PREFIX = "mentoring-backup-"
 SUFFIX = ".tar.gz"
@@ -102,22 +102,54 @@ def run(command: list[str], env: dict[str, str]) -> None:
         ) from error
 
 
-def dump_database(target: Path, alias: str = "default") -> Path:
+def dump_database(target: Path, alias: str = "default") -> tuple[Path, dict[str, int]]:
+    """The dump, and every table's rows as the dump holds them: a site keeps
+    writing while it is backed up, so the counts are taken from the same
+    snapshot (PostgreSQL: pg_dump joins the transaction's exported snapshot) or
+    from the copy itself (SQLite)."""
     db = settings.DATABASES[alias]
+    connection = connections[alias]
     if is_postgresql(alias):
         path = target / PG_DUMP
         args, env = pg_env(alias)
-        run(["pg_dump", "--format=custom", "--file", str(path), *args, db["NAME"]], env)
-        return path
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
+            # before any other statement: the whole transaction sees one snapshot
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            counts = table_counts(alias)
+            run(
+                [
+                    "pg_dump",
+                    "--format=custom",
+                    f"--snapshot={snapshot}",
+                    "--file",
+                    str(path),
+                    *args,
+                    db["NAME"],
+                ],
+                env,
+            )
+        return path, counts
     path = target / SQLITE_COPY
-    connection = connections[alias]
     connection.ensure_connection()
     copy = sqlite3.connect(str(path))
     try:
         connection.connection.backup(copy)  # consistent even while the site writes
+        names = [
+            row[0]
+            for row in copy.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        counts = {
+            name: copy.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
+            for name in sorted(names)
+        }
     finally:
         copy.close()
-    return path
+    return path, counts
 
 
 @dataclass
@@ -141,14 +173,17 @@ def make_backup(folder: Path, *, keep: int, now: datetime | None = None) -> Made
     final = folder / f"{PREFIX}{stamp}{SUFFIX}"
     with tempfile.TemporaryDirectory(dir=folder, prefix=".backup-") as work:
         work = Path(work)
-        counts = table_counts()
-        dump = dump_database(work)
-        files = media_files(media_root)
+        dump, counts = dump_database(work)
+        # in a bucket (MEDIA_STORAGE=s3) the files are the bucket's to keep
+        files = (
+            media_files(media_root) if settings.MEDIA_STORAGE == "filesystem" else {}
+        )
         manifest = {
             "created": (now or datetime.now()).isoformat(timespec="seconds"),
             "engine": "postgresql" if is_postgresql() else "sqlite",
             "database": {"file": dump.name, "sha256": sha256(dump)},
             "tables": counts,
+            "media_storage": settings.MEDIA_STORAGE,
             "media": files,
         }
         partial = folder / f".{final.name}.partial"

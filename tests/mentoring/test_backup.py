@@ -3,6 +3,7 @@ the database emptied (on PostgreSQL: a new, empty database), restored, and every
 table's rows and every uploaded file's checksum compared."""
 
 import io
+import json
 import tarfile
 from contextlib import contextmanager
 from datetime import datetime
@@ -11,8 +12,9 @@ from pathlib import Path
 import psycopg2
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
 
+from mentoring import backup
 from mentoring.backup import (
     BackupError,
     archives,
@@ -148,3 +150,39 @@ def test_the_commands_say_what_they_did(tmp_path, capsys):
     assert "mentoring-backup-" in out and "tables" in out
     with pytest.raises(CommandError, match="no such archive"):
         call_command("restore", str(tmp_path / "missing.tar.gz"))
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="pg_dump's snapshot: PostgreSQL"
+)
+def test_rows_written_during_the_backup_do_not_spoil_its_manifest(
+    tmp_path, settings, monkeypatch
+):
+    """The site keeps writing while pg_dump runs: the manifest counts what the
+    dump holds (one snapshot), so the restore checks out."""
+    real_run = backup.run
+
+    def run_while_a_user_writes(command, env):
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO auth_group (name) VALUES ('written meanwhile')"
+                )
+        finally:
+            other.close()
+        real_run(command, env)
+
+    monkeypatch.setattr(backup, "run", run_while_a_user_writes)
+    made = make_backup(tmp_path, keep=1)
+    monkeypatch.setattr(backup, "run", real_run)
+    settings.MEDIA_ROOT = tmp_path / "restored-media"
+    with empty_database():
+        restored = restore_backup(made.path)  # raises on a count that differs
+        assert table_counts()["auth_group"] == 0
+    assert restored.rows == sum(json_manifest(made.path)["tables"].values())
+
+
+def json_manifest(path):
+    with tarfile.open(path) as archive:
+        return json.load(archive.extractfile("manifest.json"))
