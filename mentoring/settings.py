@@ -277,7 +277,7 @@ ANONYMOUS_MIN_GROUP = int(os.environ.get("ANONYMOUS_MIN_GROUP", "5"))
 # Excel files imported into the bases: a larger upload is refused before parsing.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 # A preview of an import that takes longer stops and says so (keep it under the
-# worker's timeout, gunicorn's 30 s by default).
+# web worker's timeout, GUNICORN_TIMEOUT: 60 s by default).
 IMPORT_PREVIEW_SECONDS = int(os.environ.get("IMPORT_PREVIEW_SECONDS", "20"))
 
 if TESTING:
@@ -322,13 +322,11 @@ AXES_HANDLER = "mentoring.lockout.AccountLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind a reverse proxy, the number of proxies in X-Forwarded-For (0: none).
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if AXES_IPWARE_PROXY_COUNT
-    else ["REMOTE_ADDR"]
-)
+
+# Behind reverse proxies (nginx in front of gunicorn: 1), their number: the
+# client's address is then read from X-Forwarded-For (mentoring.lib.client).
+PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "mentoring.lib.client.client_address"
 
 # Content-Security-Policy (django-csp 4): no inline scripts, handlers or styles
 # anywhere; templates mark elements with data attributes read by static/js/site.js.

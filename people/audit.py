@@ -7,21 +7,19 @@ read, never its contents."""
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from mentoring.lib.client import client_address
 from people.models import AccessLog, MenteeProfile, Participant
 
 USER_AGENT_LENGTH = 255
 
 
 def client_ip(request) -> str | None:
-    """REMOTE_ADDR; the first address of X-Forwarded-For only when the setting
-    SAFEGUARDING_TRUST_X_FORWARDED_FOR says a trusted proxy sets it (a client can
-    write any X-Forwarded-For it likes)."""
+    """REMOTE_ADDR; the client's address from X-Forwarded-For only when the
+    setting SAFEGUARDING_TRUST_X_FORWARDED_FOR says a trusted proxy sets it (a
+    client can write any X-Forwarded-For it likes): see `client_address`."""
     if getattr(settings, "SAFEGUARDING_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        first = forwarded.split(",")[0].strip()
-        if first:
-            return first
-    return request.META.get("REMOTE_ADDR") or None
+        return client_address(request, max(settings.PROXY_COUNT, 1))
+    return client_address(request, 0)
 
 
 def log_access(

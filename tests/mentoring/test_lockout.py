@@ -72,3 +72,25 @@ def test_the_account_limit_follows_the_setting(client, person, settings):
     for number in range(8):
         login(client, "ivanova", "wrong", address(number))
     assert login(client, "ivanova", PASSWORD, address(8)).status_code == 429
+
+
+def test_behind_the_proxy_each_client_is_its_own_address(client, person, settings):
+    """Behind nginx every request comes from 127.0.0.1: with AXES_PROXY_COUNT=1
+    the address is the client's, from X-Forwarded-For, so one
+    person's five failures do not lock the user out for the whole school."""
+    settings.PROXY_COUNT = 1
+
+    def through_proxy(password, forwarded_for):
+        return client.post(
+            reverse("login"),
+            {"username": "ivanova", "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
+
+    for _attempt in range(5):
+        through_proxy("wrong", "203.0.113.7")
+    assert through_proxy(PASSWORD, "203.0.113.7").status_code == 429
+    # nginx appends the address it saw: what the client wrote first is not read
+    assert through_proxy(PASSWORD, "198.51.100.20, 203.0.113.7").status_code == 429
+    assert through_proxy(PASSWORD, "198.51.100.20").status_code == 302

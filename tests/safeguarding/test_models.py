@@ -76,9 +76,12 @@ def test_forwarded_for_is_trusted_only_when_the_setting_says_so(settings):
 
     from people.audit import client_ip
 
+    # the client wrote 198.51.100.1 itself; nginx appended the address it saw
     request = RequestFactory().get(
-        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.1"
+        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5"
     )
-    assert client_ip(request) == "10.0.0.1"
+    assert client_ip(request) == "127.0.0.1"
     settings.SAFEGUARDING_TRUST_X_FORWARDED_FOR = True
     assert client_ip(request) == "203.0.113.5"
+    settings.PROXY_COUNT = 2  # a balancer before nginx: its client is first
+    assert client_ip(request) == "198.51.100.1"
