@@ -49,16 +49,20 @@ def is_postgresql(alias: str = "default") -> bool:
     return connections[alias].vendor == "postgresql"
 
 
+def count_rows(cursor, names) -> dict[str, int]:
+    """{table: rows} of `names`, through any DB-API cursor."""
+    counts = {}
+    for name in sorted(names):
+        cursor.execute(f'SELECT COUNT(*) FROM "{name}"')
+        counts[name] = cursor.fetchone()[0]
+    return counts
+
+
 def table_counts(alias: str = "default") -> dict[str, int]:
     """Every table of the database and its rows."""
     connection = connections[alias]
     with connection.cursor() as cursor:
-        names = sorted(connection.introspection.table_names(cursor))
-        counts = {}
-        for name in names:
-            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(name)}")
-            counts[name] = cursor.fetchone()[0]
-    return counts
+        return count_rows(cursor, connection.introspection.table_names(cursor))
 
 
 def media_files(root: Path) -> dict[str, str]:
@@ -136,17 +140,12 @@ def dump_database(target: Path, alias: str = "default") -> tuple[Path, dict[str,
     copy = sqlite3.connect(str(path))
     try:
         connection.connection.backup(copy)  # consistent even while the site writes
-        names = [
-            row[0]
-            for row in copy.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        counts = {
-            name: copy.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
-            for name in sorted(names)
-        }
+        cursor = copy.cursor()
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%'"
+        )
+        counts = count_rows(cursor, [row[0] for row in cursor.fetchall()])
     finally:
         copy.close()
     return path, counts
