@@ -26,6 +26,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.mentoring.test_security import check_deploy
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 SYSTEMD = DEPLOY / "systemd"
@@ -295,14 +297,7 @@ def test_env_example_passes_check_deploy(tmp_path):
         "MEDIA_ROOT": str(tmp_path / "media"),
         "BACKUP_DIR": str(tmp_path / "backups"),
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = check_deploy(env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

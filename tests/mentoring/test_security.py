@@ -256,6 +256,18 @@ def test_printable_pages_served_as_html_obey_the_policy(client, curator, program
 # --- production settings -----------------------------------------------------
 
 
+def check_deploy(env: dict) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy`, failing on a warning, in a process of `env`."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_check_deploy_reports_nothing_with_production_settings():
     env = {
         key: value
@@ -269,14 +281,7 @@ def test_check_deploy_reports_nothing_with_production_settings():
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="example.org",
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = check_deploy(env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
